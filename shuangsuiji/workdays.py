@@ -32,9 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ExitCode, InputInvalid, Problem, SsjError
+from .yamlload import load_yaml
 
 LIBRARY = "chinesecalendar"
 DEFAULT_OVERRIDE_DIR = Path("data") / "calendar"
@@ -120,7 +119,9 @@ class CalendarOverrideInvalid(InputInvalid):
     def __init__(self, path: Path, problems: list[Problem], year: int | None = None):
         self.path = Path(path)
         self.year = year
-        lines = "\n".join(f"  - {p.reason}" for p in problems)
+        lines = "\n".join(
+            f"  - {f'第{p.row}行 ' if p.row else ''}{p.reason}{f'（值：{p.value}）' if p.value else ''}"
+            for p in problems)
         message = (
             f"日历覆盖文件 {self.path.as_posix()} 有 {len(problems)} 处错误，整个文件不予采用：\n{lines}"
         )
@@ -227,19 +228,8 @@ def _library_schedule(year: int) -> YearSchedule:
 # Override files
 
 
-class _OverrideLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings, so every date is checked by _parse_date
-    (PyYAML would otherwise crash on 2027-13-01 and silently accept 2027-1-1)."""
-
-
-_OverrideLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _parse_date(value: Any) -> tuple[date | None, str]:
-    """(date, "") or (None, reason)."""
+    """(date, "") or (None, reason). Values arrive as strings (yamlload guesses no types)."""
     if isinstance(value, str):
         text = value.strip()
         if not _ISO_DATE.match(text):
@@ -252,105 +242,119 @@ def _parse_date(value: Any) -> tuple[date | None, str]:
 
 
 def load_override(path: Path) -> YearSchedule:
-    """Read and strictly validate one override file. Raises CalendarOverrideInvalid."""
+    """Read and strictly validate one override file. Raises CalendarOverrideInvalid.
+
+    Every problem is collected (file, line, field, item) and reported at once; a file with any
+    problem is rejected whole.
+    """
     path = Path(path)
     shown = path.as_posix()
     stem_year = int(path.stem) if re.fullmatch(r"\d{4}", path.stem) else None
     problems: list[Problem] = []
+    lines: dict[tuple, int] = {}
 
-    def bad(field_name: str | None, reason: str, value: Any = None) -> None:
-        where = f"字段「{field_name}」" if field_name else "文件"
-        problems.append(Problem(reason=f"{shown} {where}：{reason}", file=shown,
+    def bad(loc: tuple, reason: str, value: Any = None) -> None:
+        field_name = str(loc[0]) if loc else None
+        text = f"字段「{field_name}」：{reason}" if field_name else reason
+        problems.append(Problem(reason=text, file=shown, row=lines.get(loc) if loc else None,
                                 value=None if value is None else str(value),
                                 code="calendar_override_invalid"))
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        bad(None, "不是 UTF-8 编码的文本文件")
-        raise CalendarOverrideInvalid(path, problems, stem_year) from None
-    try:
-        raw = yaml.load(text, Loader=_OverrideLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"第 {mark.line + 1} 行" if mark is not None else ""
-        bad(None, f"不是有效的 YAML{at}（{getattr(exc, 'problem', None) or exc}）")
+        raw, lines = load_yaml(path)
+    except InputInvalid as exc:  # not UTF-8, or not YAML at all
+        row = exc.problems[0].row if exc.problems else None
+        if "UTF-8" in exc.message:
+            reason = "不是 UTF-8 编码的文本文件"
+        else:
+            detail = exc.message.split("YAML 格式错误", 1)[-1].strip("（）。")
+            reason = f"不是有效的 YAML（{detail}），请检查缩进、冒号后的空格、括号和引号是否成对"
+        problems.append(Problem(reason=reason, file=shown, row=row,
+                                code="calendar_override_invalid"))
         raise CalendarOverrideInvalid(path, problems, stem_year) from None
 
     if stem_year is None:
-        bad(None, "文件名必须是四位年份加 .yaml，例如 2027.yaml")
+        bad((), "文件名必须是四位年份加 .yaml，例如 2027.yaml")
     if not isinstance(raw, dict):
-        bad(None, "内容必须是包含 year、notice、holidays、workdays 四个字段的映射")
+        bad((), "内容必须是包含 year、notice、holidays、workdays 四个字段的映射")
         raise CalendarOverrideInvalid(path, problems, stem_year)
+
+    # yamlload keeps the last of two equal keys; a repeated field must not silently lose data
+    text = path.read_text(encoding="utf-8-sig")
+    top_keys = re.findall(r"^([^\s#:][^:#]*?)\s*:", text, flags=re.MULTILINE)
+    for key in sorted({k for k in top_keys if top_keys.count(k) > 1}):
+        bad((key,), "出现了不止一次")
 
     for key in raw:
         if key not in _OVERRIDE_KEYS:
-            bad(str(key), f"不认识的字段（只允许 {'、'.join(_OVERRIDE_KEYS)}）")
+            bad((key,), f"不认识的字段（只允许 {'、'.join(_OVERRIDE_KEYS)}）")
 
-    year = raw.get("year")
+    year: int | None = None
     if "year" not in raw:
-        bad("year", "缺少此字段")
-        year = None
-    elif isinstance(year, bool) or not isinstance(year, int):
-        bad("year", "必须是四位数字的年份", year)
-        year = None
-    elif stem_year is not None and year != stem_year:
-        bad("year", f"是 {year}，与文件名 {path.name} 不一致")
+        bad(("year",), "缺少此字段")
+    elif not (isinstance(raw["year"], str) and re.fullmatch(r"\d{4}", raw["year"].strip())):
+        bad(("year",), "必须是四位数字的年份", raw["year"])
+    else:
+        year = int(raw["year"])
+        if stem_year is not None and year != stem_year:
+            bad(("year",), f"是 {year}，与文件名 {path.name} 不一致")
     year = year if year is not None else stem_year
 
     notice = raw.get("notice")
     if "notice" not in raw:
-        bad("notice", "缺少此字段：必须写明数据出自哪份通知（如国务院办公厅节假日安排通知的标题和文号）")
+        bad(("notice",), "缺少此字段：必须写明数据出自哪份通知（如国务院办公厅节假日安排通知的标题和文号）")
     elif not isinstance(notice, str) or not notice.strip():
-        bad("notice", "不能为空：必须写明数据出自哪份通知")
+        bad(("notice",), "不能为空：必须写明数据出自哪份通知")
         notice = None
     else:
         notice = notice.strip()
 
-    def dates_of(field_name: str, allow_empty: bool) -> list[date]:
+    def dates_of(field_name: str, allow_empty: bool) -> list[tuple[date, int]]:
         if field_name not in raw:
-            bad(field_name, "缺少此字段" + ("（没有调休上班日时写 []）" if allow_empty else ""))
+            bad((field_name,), "缺少此字段" + ("（没有调休上班日时写 []）" if allow_empty else ""))
             return []
         items = raw[field_name]
         if items is None:
             items = []
         if not isinstance(items, list):
-            bad(field_name, "必须是日期列表，例如 [2027-01-01, 2027-01-02]", items)
+            bad((field_name,), "必须是日期列表，例如 [2027-01-01, 2027-01-02]", items)
             return []
         if not items and not allow_empty:
-            bad(field_name, "不能为空：每年至少有元旦等法定节假日")
-        out: list[date] = []
+            bad((field_name,), "不能为空：每年至少有元旦等法定节假日")
+        out: list[tuple[date, int]] = []
         seen: set[date] = set()
-        for i, item in enumerate(items, start=1):
+        for i, item in enumerate(items):
+            loc = (field_name, i)
             d, why = _parse_date(item)
             if d is None:
-                bad(field_name, f"第 {i} 项 {item!s} {why}", item)
+                bad(loc, f"第 {i + 1} 项 {item} {why}", item)
                 continue
             if year is not None and d.year != year:
-                bad(field_name, f"第 {i} 项 {d.isoformat()} 不在 {year} 年内")
+                bad(loc, f"第 {i + 1} 项 {d.isoformat()} 不在 {year} 年内")
                 continue
             if d in seen:
-                bad(field_name, f"第 {i} 项 {d.isoformat()} 重复出现")
+                bad(loc, f"第 {i + 1} 项 {d.isoformat()} 重复出现")
                 continue
             seen.add(d)
-            out.append(d)
+            out.append((d, i))
         return out
 
     holidays = dates_of("holidays", allow_empty=False)
     makeup = dates_of("workdays", allow_empty=True)
-    for d in makeup:
+    for d, i in makeup:
         if d.weekday() < 5:
-            bad("workdays", f"{d.isoformat()} 是星期{'一二三四五'[d.weekday()]}，本来就是工作日；"
-                            "这里只列调休上班的周六、周日")
-    both = sorted(set(holidays) & set(makeup))
+            bad(("workdays", i), f"第 {i + 1} 项 {d.isoformat()} 是星期{'一二三四五'[d.weekday()]}，"
+                                 "本来就是工作日；这里只列调休上班的周六、周日")
+    both = sorted({d for d, _ in holidays} & {d for d, _ in makeup})
     if both:
-        bad("holidays", "以下日期同时出现在 holidays 和 workdays 中："
-                        + "、".join(d.isoformat() for d in both))
+        bad(("holidays",), "以下日期同时出现在 holidays 和 workdays 中："
+                           + "、".join(d.isoformat() for d in both))
 
     if problems or year is None:
         raise CalendarOverrideInvalid(path, problems, year)
     return YearSchedule(
-        year=year, holidays=frozenset(holidays), makeup_days=frozenset(makeup), source="override",
+        year=year, holidays=frozenset(d for d, _ in holidays),
+        makeup_days=frozenset(d for d, _ in makeup), source="override",
         label="", path=path, notice=notice, shadows_library=year in library_years(),
     )
 

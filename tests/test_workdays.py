@@ -262,7 +262,9 @@ BAD_CASES = [
     ("year: 2027\nnotice: x\nholidays: 2027-01-01\nworkdays: []\n", "holidays", "日期列表"),
     ("year: 2027\nnotice: x\nholidays: [2027-01-01]\n", "workdays", "缺少此字段"),
     ("year: 2028\nnotice: x\nholidays: [2027-01-01]\nworkdays: []\n", "year", "不一致"),
-    ("year: '2027'\nnotice: x\nholidays: [2027-01-01]\nworkdays: []\n", "year", "四位数字"),
+    ("year: 27\nnotice: x\nholidays: [2027-01-01]\nworkdays: []\n", "year", "四位数字"),
+    ("year: 2027\nnotice: x\nholidays: [2027-01-01]\nholidays: [2027-01-02]\nworkdays: []\n",
+     "holidays", "不止一次"),
     ("year: 2027\nnotice: x\nholiday: [2027-01-01]\nholidays: [2027-01-01]\nworkdays: []\n",
      "holiday", "不认识的字段"),
 ]
@@ -296,6 +298,7 @@ def test_unparsable_and_non_mapping_files(override_dir):
     with pytest.raises(CalendarOverrideInvalid) as exc:
         load_override(p)
     assert "不是有效的 YAML" in exc.value.message and p.as_posix() in exc.value.message
+    assert exc.value.problems[0].row == 3
     p = write(override_dir, "2027.yaml", "- 2027-01-01\n")
     with pytest.raises(CalendarOverrideInvalid) as exc:
         load_override(p)
@@ -310,6 +313,9 @@ def test_all_problems_reported_at_once(override_dir):
     fields = {f for f in ("notice", "holidays", "workdays") if f"字段「{f}」" in exc.value.message}
     assert fields == {"notice", "holidays", "workdays"}
     assert len(exc.value.problems) == 3
+    rows = {p.reason.split("」")[0]: p.row for p in exc.value.problems}
+    assert rows == {"字段「notice": None, "字段「holidays": 2, "字段「workdays": 3}
+    assert "第2行 字段「holidays」：第 1 项 2026-05-01 不在 2027 年内" in exc.value.message
 
 
 def test_quoted_dates_and_weekend_holidays_accepted(override_dir):
