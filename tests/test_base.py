@@ -1,0 +1,132 @@
+"""The shared base: cell escaping, CSV/xlsx writers, atomic writes, staged folders, the lock."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from shuangsuiji.errors import ExitCode, InputInvalid, Problem, StateError, WorkspaceLocked
+from shuangsuiji.fileio import atomic_path, staged_dir, write_text_atomic
+from shuangsuiji.workspace import Workspace, find_workspace
+from shuangsuiji.writers import Dropdown, Sheet, csv_bytes, display_width, escape_cell, write_csv, write_xlsx
+
+
+@pytest.mark.parametrize("raw, escaped", [
+    ("=HYPERLINK(\"http://x\",\"点我\")", "'=HYPERLINK(\"http://x\",\"点我\")"),
+    ("+8613800000000", "'+8613800000000"),
+    ("-1+1", "'-1+1"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\tcmd", "'\tcmd"),
+    ("西宁市城中区某某餐饮店", "西宁市城中区某某餐饮店"),
+])
+def test_escape_cell_neutralises_formula_prefixes(raw, escaped):
+    assert escape_cell(raw) == escaped
+
+
+def test_escape_cell_leaves_numbers_and_dates_alone():
+    assert escape_cell(-5) == -5
+    assert escape_cell(date(2026, 3, 1)) == date(2026, 3, 1)
+
+
+def test_csv_has_bom_and_escapes_cells():
+    data = csv_bytes(["统一社会信用代码", "企业名称"], [["91630103MA7XXXXX1", "=cmd|' /C calc'!A0"]])
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    assert text.splitlines()[1] == "91630103MA7XXXXX1,'=cmd|' /C calc'!A0"
+
+
+def test_csv_gb18030_round_trips(tmp_path):
+    path = write_csv(tmp_path / "a.csv", ["企业名称"], [["城中区饮马街餐馆"]], encoding="gb18030")
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("gb18030").splitlines() == ["企业名称", "城中区饮马街餐馆"]
+
+
+def test_xlsx_has_title_header_dropdown_and_escaped_cells(tmp_path):
+    sheet = Sheet("结果", ["代码", "名称", "结果", "日期"],
+                  [["91630103", "@SUM(1)", "", date(2026, 5, 6)]], title="检查结果录入表",
+                  dropdowns=[Dropdown(2, ["1 未发现问题", "A 发现问题待后续处理"])], date_columns=[3],
+                  extra_rows=3)
+    path = write_xlsx(tmp_path / "r.xlsx", [sheet])
+    ws = load_workbook(path)["结果"]
+    assert ws["A1"].value == "检查结果录入表"
+    assert [c.value for c in ws[2]] == ["代码", "名称", "结果", "日期"]
+    assert ws["B3"].value == "'@SUM(1)"
+    assert ws.freeze_panes == "A3"
+    validations = ws.data_validations.dataValidation
+    assert len(validations) == 1
+    assert validations[0].formula1 == '"1 未发现问题,A 发现问题待后续处理"'
+    assert str(validations[0].sqref) == "C3:C6"
+
+
+def test_display_width_counts_cjk_double():
+    assert display_width("ab城中") == 6
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "out.json"
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_refuses_to_overwrite_when_asked(tmp_path):
+    target = write_text_atomic(tmp_path / "m.json", "first")
+    with pytest.raises(StateError):
+        write_text_atomic(target, "second", overwrite=False)
+    assert target.read_text() == "first"
+
+
+def test_staged_dir_renames_complete_folder_and_refuses_existing(tmp_path):
+    with staged_dir(tmp_path / "draw") as tmp:
+        (tmp / "manifest.json").write_text("{}")
+    assert (tmp_path / "draw" / "manifest.json").read_text() == "{}"
+    with pytest.raises(StateError):
+        with staged_dir(tmp_path / "draw"):
+            pass
+    with pytest.raises(ValueError):
+        with staged_dir(tmp_path / "draw-2") as tmp:
+            (tmp / "partial").write_text("x")
+            raise ValueError
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draw"]
+
+
+def test_workspace_lock_refuses_a_second_holder(tmp_path):
+    ws = Workspace(tmp_path)
+    with ws.lock():
+        with pytest.raises(WorkspaceLocked) as err:
+            with Workspace(tmp_path).lock(timeout=0.1):
+                pass
+    assert err.value.exit_code == ExitCode.LOCKED
+    with ws.lock():  # released again
+        pass
+
+
+def test_find_workspace_walks_up_from_plan(tmp_path):
+    (tmp_path / "workspace.yaml").write_text("name: x\n")
+    (tmp_path / "plans").mkdir()
+    plan = tmp_path / "plans" / "p.yaml"
+    plan.write_text("")
+    assert find_workspace(plan).root == tmp_path.resolve()
+
+
+def test_problem_message_names_file_sheet_row_column():
+    p = Problem(reason="校验位错误", file="targets.xlsx", sheet="名录", row=12, column="统一社会信用代码",
+                value="91110000800088421P")
+    assert p.message() == "targets.xlsx 工作表「名录」 第12行 「统一社会信用代码」列：校验位错误（值：91110000800088421P）"
+
+
+def test_error_envelope_and_exit_code(capsys):
+    from shuangsuiji.cli.common import emit
+
+    err = InputInvalid("名录有错误", hint="请修改", problems=[Problem(reason="缺列", file="a.xlsx")])
+    code = emit("check", True, error=err)
+    envelope = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.INPUT_INVALID == 3
+    assert envelope["ok"] is False and envelope["command"] == "check"
+    assert envelope["errors"][0]["problems"][0]["message"] == "a.xlsx：缺列"
