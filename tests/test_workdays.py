@@ -392,3 +392,70 @@ def test_readme_example_is_valid_and_matches_chinesecalendar(tmp_path):
     lib = WorkCalendar(None).schedule(2026)
     assert ours.schedule(2026).holidays == lib.holidays
     assert ours.schedule(2026).makeup_days == lib.makeup_days
+
+
+# ---- the commands: ssj calendar show / add -----------------------------------------------
+
+
+def _workspace(tmp_path: Path) -> Path:
+    (tmp_path / "workspace.yaml").write_text("name: test\n", encoding="utf-8")
+    (tmp_path / "data" / "calendar").mkdir(parents=True)
+    return tmp_path
+
+
+def test_cli_calendar_add_counts_through_national_day(invoke):
+    r = invoke("calendar", "add", "2026-09-28", "5", "--today", "2026-06-01")
+    assert r.exit_code == 0
+    assert "2026-09-28（星期一）之后第 5 个工作日：2026-10-10（星期六）" in r.stdout
+    assert "第 5 个工作日：2026-10-10（星期六，调休上班）" in r.stdout
+    assert "2026-10-05（国庆节）" in r.stdout
+    j = invoke("calendar", "add", "2026-02-12", "5", "--json").json
+    assert j["ok"] and j["data"]["result"] == "2026-02-26"
+    assert [c["date"] for c in j["data"]["counted"]] == [
+        "2026-02-13", "2026-02-14", "2026-02-24", "2026-02-25", "2026-02-26"]
+    assert j["data"]["counted"][1]["kind"] == "makeup"
+    assert j["data"]["sources"] == {"2026": library_label()}
+
+
+def test_cli_calendar_add_refuses_2027_with_exit_8(invoke, tmp_path):
+    ws = _workspace(tmp_path)
+    r = invoke("calendar", "add", "2026-12-28", "5", "--workspace", ws, "--json")
+    assert r.exit_code == int(ExitCode.CALENDAR_MISSING) == 8
+    err = r.json["errors"][0]
+    assert err["code"] == "calendar_missing"
+    assert (ws / "data" / "calendar" / "2027.yaml").as_posix() in err["message"]
+    write(ws / "data" / "calendar", "2027.yaml", FAKE_2027)
+    j = invoke("calendar", "add", "2026-12-28", "5", "--workspace", ws, "--json").json
+    assert j["ok"] and j["data"]["result"] == "2027-01-05"
+    assert "测试用通知" in j["data"]["sources"]["2027"]
+
+
+def test_cli_calendar_show_month_grid_and_json(invoke):
+    r = invoke("calendar", "show", "2026", "--month", "2", "--today", "2026-06-01")
+    assert r.exit_code == 0
+    assert "数据来源：chinesecalendar" in r.stdout and "全年工作日：248 天" in r.stdout
+    assert "2026年2月（工作日 16 天）" in r.stdout
+    assert " 9   10   11   12   13   14班 15休" in r.stdout
+    assert "2026年3月" not in r.stdout
+    j = invoke("calendar", "show", "2026", "--json").json
+    assert j["data"]["workdays"] == 248 and len(j["data"]["months"]) == 12
+    assert j["data"]["makeup_days"] == [d.isoformat() for d in MAKEUP_2026]
+    oct_days = {d["date"]: d for d in j["data"]["months"][9]["days"]}
+    assert oct_days["2026-10-10"]["kind"] == "makeup"
+    assert oct_days["2026-10-05"] == {"date": "2026-10-05", "workday": False, "kind": "holiday",
+                                      "name": "国庆节"}
+
+
+def test_cli_calendar_warns_from_1_november(invoke):
+    r = invoke("calendar", "show", "2026", "--month", "1", "--today", "2026-11-01", "--json")
+    assert any("2027 年的节假日安排尚未录入" in w for w in r.json["warnings"])
+    r = invoke("calendar", "show", "2026", "--month", "1", "--today", "2026-10-31", "--json")
+    assert not any("2027" in w for w in r.json["warnings"])
+
+
+def test_cli_calendar_bad_override_exit_3(invoke, tmp_path):
+    ws = _workspace(tmp_path)
+    write(ws / "data" / "calendar", "2027.yaml", "year: 2027\nholidays: [2027-01-01]\nworkdays: []\n")
+    r = invoke("calendar", "show", "2027", "--workspace", ws, "--json")
+    assert r.exit_code == 3
+    assert "字段「notice」" in r.json["errors"][0]["message"]
