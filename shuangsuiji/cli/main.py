@@ -13,6 +13,7 @@ from .app import app
 # One module per command (or command group), each attaching itself to the app on import.
 COMMAND_MODULES: list[str] = [
     "calendar",
+    "plan",
 ]
 
 
