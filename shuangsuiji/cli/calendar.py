@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -37,13 +38,25 @@ def _calendar(workspace: Path | None):
     return WorkCalendar(ws.calendar_dir), []
 
 
-def _today(today: str | None) -> date:
+def plain_lines(json_out: bool, lines: list[str]) -> list[str]:
+    """Write human lines to stdout as they are and return [] for Result.lines.
+
+    common.emit prints through rich, which wraps at 80 columns when stdout is not a terminal
+    (cron mail, pipes, tests); these lines must reach the clerk unbroken.
+    """
+    if not json_out and lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+    return []
+
+
+def resolve_today(today: str | None) -> date:
     from ..clock import today as clock_today
 
-    return _parse_date(today, "--today") if today else clock_today()
+    return parse_date_arg(today, "--today") if today else clock_today()
 
 
-def _parse_date(text: str, what: str) -> date:
+def parse_date_arg(text: str, what: str) -> date:
     from ..errors import ExitCode, SsjError
 
     try:
@@ -90,7 +103,7 @@ def show(
     def body() -> Result:
         cal, warnings = _calendar(workspace)
         table = cal.month_table(year)
-        warning = cal.next_year_warning(_today(today))
+        warning = cal.next_year_warning(resolve_today(today))
         if warning:
             warnings.append(warning)
         months = [m for m in table.months if month is None or m.month == month]
@@ -123,7 +136,7 @@ def show(
                          for w in m.weeks for c in w if c is not None],
             } for m in months],
         }
-        return Result(data=data, lines=lines, warnings=warnings)
+        return Result(data=data, lines=plain_lines(json_out, lines), warnings=warnings)
 
     run("calendar show", json_out, body, traceback)
 
@@ -139,9 +152,9 @@ def add(
 ) -> None:
     def body() -> Result:
         cal, warnings = _calendar(workspace)
-        d = _parse_date(start, "DATE")
+        d = parse_date_arg(start, "DATE")
         result = cal.add_workdays(d, n)
-        warning = cal.next_year_warning(_today(today))
+        warning = cal.next_year_warning(resolve_today(today))
         if warning:
             warnings.append(warning)
         counted, skipped = _walk(cal, d, result)
@@ -163,7 +176,7 @@ def add(
                 "counted": [{"date": day.isoformat(), "kind": kind} for day, kind, _ in counted],
                 "skipped_holidays": [day.isoformat() for day, _ in skipped],
                 "sources": sources}
-        return Result(data=data, lines=lines, warnings=warnings)
+        return Result(data=data, lines=plain_lines(json_out, lines), warnings=warnings)
 
     run("calendar add", json_out, body, traceback)
 

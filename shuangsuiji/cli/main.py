@@ -14,6 +14,8 @@ from .app import app
 COMMAND_MODULES: list[str] = [
     "calendar",
     "plan",
+    "report",
+    "mark",
 ]
 
 
