@@ -71,6 +71,7 @@ class TaskFacts:
     published: dict[str, date] = field(default_factory=dict)  # credit code -> first publication
     confirmed: dict[str, date] = field(default_factory=dict)  # department -> date (ssj mark)
     summaries: dict[str, date] = field(default_factory=dict)  # department -> date (ssj mark)
+    names: dict[str, str] = field(default_factory=dict)  # credit code -> 企业名称 (display only)
 
     def as_of(self, day: date) -> TaskFacts:
         """The facts as they stood on `day`: anything dated later has not happened yet, so a
@@ -91,6 +92,7 @@ class TaskFacts:
             {k: v for k, v in self.published.items() if v <= day},
             {k: v for k, v in self.confirmed.items() if v <= day},
             {k: v for k, v in self.summaries.items() if v <= day},
+            dict(self.names),
         )
 
 
@@ -109,13 +111,14 @@ class DeadlineItem:
     status: str  # a key of STATUSES
     days: int | None  # working days: overdue by / left / late by (see `describe`)
     note: str = ""
+    entity_name: str = ""
 
     def to_dict(self) -> dict:
         return {
             "task": self.task_id, "task_number": self.task_number,
             "kind": self.kind, "kind_name": KINDS[self.kind],
             "department": self.department, "department_name": self.department_name,
-            "credit_code": self.credit_code,
+            "credit_code": self.credit_code, "entity_name": self.entity_name,
             "start": _iso(self.start), "workdays": self.workdays, "deadline": _iso(self.deadline),
             "done": _iso(self.done), "status": self.status, "status_name": STATUSES[self.status],
             "days": self.days, "note": self.note,
@@ -175,6 +178,7 @@ class _Builder:
     def __init__(self, plan: Plan, task: Task, cal: WorkCalendar, today: date, within: int):
         self.plan, self.task, self.cal, self.today, self.within = plan, task, cal, today, within
         self.items: list[DeadlineItem] = []
+        self.names: dict[str, str] = {}
         self.missing: dict[int, CalendarMissing] = {}
 
     def add(self, kind: str, department: str | None, code: str | None, start: date | None,
@@ -188,7 +192,8 @@ class _Builder:
             deadline, status, days = None, NO_CALENDAR, None
             note = (note + "；" if note else "") + f"缺少 {e.year} 年日历：请添加 {e.path.as_posix()}"
         self.items.append(DeadlineItem(self.task.id, self.task.number, kind, department, name, code,
-                                       start, n, deadline, done, status, days, note))
+                                       start, n, deadline, done, status, days, note,
+                                       self.names.get(code, "") if code else ""))
 
 
 def task_items(plan: Plan, task: Task, facts: TaskFacts, cal: WorkCalendar, today: date,
@@ -198,6 +203,7 @@ def task_items(plan: Plan, task: Task, facts: TaskFacts, cal: WorkCalendar, toda
         return [], {}
     dl = plan.deadlines_for(task)
     b = _Builder(plan, task, cal, today, within)
+    b.names = facts.names
     for dept in task.participants:
         b.add("confirm", dept, None, facts.dispatched, dl.confirm_wd, facts.confirmed.get(dept))
     by_key = _earliest(facts.results)
@@ -344,14 +350,15 @@ def results_files(ws, task_id: str) -> list[Path]:
     return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
 
 
-def read_result_facts(ws, lp: LoadedPlan, task: Task) -> tuple[list[ResultFact], list[str]]:
+def read_result_facts(ws, lp: LoadedPlan, task: Task) -> tuple[list[ResultFact], dict[str, str], list[str]]:
+    """(facts, credit code -> name as the departments wrote it, warnings)."""
     files = results_files(ws, task.id)
     if not files:
-        return [], []
+        return [], {}, []
     try:
         from .results import read_results
     except ImportError:
-        return [], [f"任务 {task.id}：有 {len(files)} 个结果表，但结果读取模块尚不可用，检查与录入日期未计入。"]
+        return [], {}, [f"任务 {task.id}：有 {len(files)} 个结果表，但结果读取模块尚不可用，检查与录入日期未计入。"]
     rows, problems = read_results(files, lp, task)
     warnings = []
     errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
@@ -359,7 +366,8 @@ def read_result_facts(ws, lp: LoadedPlan, task: Task) -> tuple[list[ResultFact],
         warnings.append(f"任务 {task.id}：结果表有 {len(errors)} 处错误（运行 ssj publish 查看详情），"
                         "出错的行未计入期限。")
     facts = [ResultFact(r.credit_code, r.department, r.inspected, r.entered) for r in rows]
-    return facts, warnings
+    names = {r.credit_code: r.name for r in reversed(rows) if getattr(r, "name", "")}
+    return facts, names, warnings
 
 
 def gather_facts(ws, lp: LoadedPlan, task: Task) -> tuple[TaskFacts, list[str]]:
@@ -382,7 +390,7 @@ def gather_facts(ws, lp: LoadedPlan, task: Task) -> tuple[TaskFacts, list[str]]:
         when = entry_date(e["time"])
         for code in _published_codes(state, e, facts.entities):
             facts.published.setdefault(code, when)
-    facts.results, warnings = read_result_facts(ws, lp, task)
+    facts.results, facts.names, warnings = read_result_facts(ws, lp, task)
     return facts, warnings
 
 
@@ -400,13 +408,13 @@ def load_report(ws, lp: LoadedPlan, cal: WorkCalendar, today: date, within: int 
 # Renderings (text lines; CSV and Markdown as strings)
 
 CSV_HEADERS = ["状态", "期限", "说明", "任务", "任务编号", "事项", "部门", "统一社会信用代码",
-               "起算", "完成日期", "备注"]
+               "企业名称", "起算", "完成日期", "备注"]
 
 
 def item_row(item: DeadlineItem) -> list:
     return [STATUSES[item.status], _iso(item.deadline) or "", describe(item), item.task_id,
             item.task_number, KINDS[item.kind], item.department_name, item.credit_code or "",
-            basis(item), _iso(item.done) or "", item.note]
+            item.entity_name, basis(item), _iso(item.done) or "", item.note]
 
 
 def text_lines(report: Report, show_all: bool = False) -> list[str]:
@@ -420,7 +428,7 @@ def text_lines(report: Report, show_all: bool = False) -> list[str]:
         if item.status != current:
             current = item.status
             lines += ["", f"【{STATUSES[current]}】"]
-        who = "　".join(x for x in (item.department_name, item.credit_code or "") if x)
+        who = "　".join(x for x in (item.department_name, item.credit_code or "", item.entity_name) if x)
         deadline = _iso(item.deadline) or "—"
         lines.append(f"  {deadline}  {item.task_id} {KINDS[item.kind]}  {who}  {describe(item)}"
                      f"（{basis(item)}）{'；' + item.note if item.note else ''}")

@@ -51,6 +51,7 @@ def t07_facts() -> TaskFacts:
             ResultFact(E4, "YJGL", None, None),
         ],
         published={E1: D("2026-10-15")},
+        names={E2: "=城中餐饮有限公司"},
     )
 
 
@@ -166,7 +167,8 @@ def test_text_rendering(plan):
     assert "期限提醒（2026-10-15" in text
     assert "【已逾期】" in text and "【即将到期】" in text and "【无法计算】" in text
     assert "2026-10-10  T07 认领确认  城中区应急管理局  已逾期 4 个工作日（派发 2026-09-28 + 5 个工作日）" in text
-    assert f"2026-10-19  T07 结果录入  城中区市场监督管理局　{E2}  剩 2 个工作日（检查 2026-10-09 + 7 个工作日）" in text
+    assert (f"2026-10-19  T07 结果录入  城中区市场监督管理局　{E2}　=城中餐饮有限公司  剩 2 个工作日"
+            "（检查 2026-10-09 + 7 个工作日）") in text
     assert "【未到期】" not in text  # only with --all
     assert "【未到期】" in "\n".join(dl.text_lines(r, show_all=True))
 
@@ -198,7 +200,8 @@ def ws(tmp_path, monkeypatch):
                data={"manifest": "out/T07/publish/v1/manifest.json", "version": 1, "partial": True})
     facts = t07_facts()
     monkeypatch.setattr(dl, "read_result_facts",
-                        lambda ws_, lp, task: (facts.results if task.id == "T07" else [], []))
+                        lambda ws_, lp, task: (facts.results, facts.names, []) if task.id == "T07"
+                        else ([], {}, []))
     return tmp_path
 
 
@@ -240,6 +243,7 @@ def test_cli_report_csv_md_and_out(invoke, ws, tmp_path):
     assert {row[0] for row in rows[1:]} == {"已逾期", "即将到期"}
     long = [row for row in rows[1:] if row[5] == "结果录入" and row[7] == E2 and row[6] == "城中区市场监督管理局"]
     assert long and long[0][1] == "2026-10-19" and long[0][2] == "剩 2 个工作日"
+    assert long[0][8] == "'=城中餐饮有限公司"  # formula injection escaped
     saved = (tmp_path / "all.csv").read_bytes()
     assert saved.startswith(b"\xef\xbb\xbf")
     assert len(list(csv.reader(io.StringIO(saved.decode("utf-8-sig"))))) == 1 + 15
