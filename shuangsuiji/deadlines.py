@@ -190,7 +190,7 @@ class _Builder:
         except CalendarMissing as e:
             self.missing[e.year] = e
             deadline, status, days = None, NO_CALENDAR, None
-            note = (note + "；" if note else "") + f"缺少 {e.year} 年日历：请添加 {e.path.as_posix()}"
+            note = (note + "；" if note else "") + f"缺少 {e.year} 年日历：请添加 {e.shown}"
         self.items.append(DeadlineItem(self.task.id, self.task.number, kind, department, name, code,
                                        start, n, deadline, done, status, days, note,
                                        self.names.get(code, "") if code else ""))

@@ -89,23 +89,25 @@ class CalendarMissing(SsjError):
     exit_code = ExitCode.CALENDAR_MISSING
     code = "calendar_missing"
 
-    def __init__(self, year: int, path: Path, *, misnamed: list[Path] | None = None):
+    def __init__(self, year: int, path: Path, *, misnamed: list[Path] | None = None,
+                 shown: str | None = None):
         self.year = year
         self.path = Path(path)
+        self.shown = shown or self.path.as_posix()  # how the message names the file
         span = library_span()
         if span:
             lib = f"已安装的 {library_label()} 只收录 {span[0]}–{span[1]} 年"
         else:
             lib = f"未能从 {LIBRARY} 读取任何年份的数据"
         message = (
-            f"缺少 {year} 年的节假日安排，无法计算工作日：{lib}，且没有覆盖文件 {self.path.as_posix()}。"
+            f"缺少 {year} 年的节假日安排，无法计算工作日：{lib}，且没有覆盖文件 {self.shown}。"
             f"工作日不会被猜测。请根据国务院办公厅发布的 {year} 年部分节假日安排通知，"
-            f"添加文件 {self.path.as_posix()}（或升级 {LIBRARY}）。"
+            f"添加文件 {self.shown}（或升级 {LIBRARY}）。"
         )
         if misnamed:
             names = "、".join(p.name for p in misnamed)
             message += f"注意：发现 {names}，文件名必须是 {self.path.name}。"
-        message += f"\n文件 {self.path.as_posix()} 的格式：\n{override_format_example(year)}"
+        message += f"\n文件 {self.path.name} 的格式：\n{override_format_example(year)}"
         hint = (f"日期必须与通知原文逐日核对；notice 字段写明通知标题和文号。"
                 f"若有收录 {year} 年的新版 {LIBRARY}，也可以升级它。详见 docs/calendar.md。")
         super().__init__(message, hint=hint)
@@ -407,8 +409,9 @@ class WorkCalendar:
     Files are read on first use of their year and cached for the life of the object.
     """
 
-    def __init__(self, override_dir: Path | None = None):
+    def __init__(self, override_dir: Path | None = None, *, workspace_root: Path | None = None):
         self.override_dir = Path(override_dir) if override_dir is not None else None
+        self.workspace_root = Path(workspace_root) if workspace_root is not None else None
         self._schedules: dict[int, YearSchedule] = {}
 
     # -- sources -------------------------------------------------------------------------
@@ -416,6 +419,18 @@ class WorkCalendar:
     def expected_path(self, year: int) -> Path:
         base = self.override_dir if self.override_dir is not None else DEFAULT_OVERRIDE_DIR
         return base / f"{year}.yaml"
+
+    def shown_path(self, year: int) -> str:
+        """The expected file as a clerk should read it: relative to the workspace when one is
+        known ("data/calendar/2027.yaml（工作区 /srv/ssj）"), else as given."""
+        path = self.expected_path(year)
+        if self.workspace_root is not None:
+            try:
+                rel = path.resolve().relative_to(self.workspace_root.resolve()).as_posix()
+                return f"{rel}（工作区 {self.workspace_root.as_posix()}）"
+            except ValueError:
+                pass
+        return path.as_posix()
 
     def override_years(self) -> list[int]:
         """Years that have an override file (not yet validated)."""
@@ -446,7 +461,7 @@ class WorkCalendar:
             if self.override_dir is not None:
                 misnamed = [p for p in (self.override_dir / f"{year}.yml",
                                         self.override_dir / f"{year}.YAML") if p.is_file()]
-            raise CalendarMissing(year, path, misnamed=misnamed)
+            raise CalendarMissing(year, path, misnamed=misnamed, shown=self.shown_path(year))
         self._schedules[year] = sched
         return sched
 
@@ -535,7 +550,7 @@ class WorkCalendar:
         for year, always in ((today.year, True), (today.year + 1, False)):
             if not always and today.month < 11:
                 continue
-            path = self.expected_path(year).as_posix()
+            path = self.shown_path(year)
             try:
                 self.schedule(year)
             except CalendarOverrideInvalid as exc:

@@ -268,6 +268,10 @@ def test_cli_report_warns_about_next_year_from_november(invoke, ws):
     j = invoke("report", "deadlines", "--plan", plan, "--today", "2026-11-02", "--json").json
     assert any("2027 年的节假日安排尚未录入" in w for w in j["warnings"])
     assert j["data"]["calendar_missing"] == {"2027": (ws / "data/calendar/2027.yaml").as_posix()}
+    summary = [i for i in j["data"]["items"] if i["kind"] == "summary"]
+    assert summary and all(i["status"] == "calendar_missing" for i in summary)
+    assert f"请添加 data/calendar/2027.yaml（工作区 {ws.as_posix()}）" in summary[0]["note"]
+    assert j["exit_code"] == 9  # T07's YJGL confirmation is overdue: 9 outranks 8
 
 
 def test_past_report_ignores_later_facts(plan):

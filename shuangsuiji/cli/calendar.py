@@ -28,14 +28,14 @@ def _calendar(workspace: Path | None):
 
     if workspace is not None:
         ws = find_workspace(workspace)
-        return WorkCalendar(ws.calendar_dir), []
+        return WorkCalendar(ws.calendar_dir, workspace_root=ws.root), []
     try:
         ws = find_workspace(Path.cwd())
     except FileMissing:
         return WorkCalendar(None), [
             "当前目录不在工作区内，只使用 chinesecalendar 的数据（不读取 data/calendar/ 覆盖文件）；"
             "可用 --workspace 指定工作区。"]
-    return WorkCalendar(ws.calendar_dir), []
+    return WorkCalendar(ws.calendar_dir, workspace_root=ws.root), []
 
 
 def plain_lines(json_out: bool, lines: list[str]) -> list[str]:

@@ -72,7 +72,7 @@ def mark(
             if reason:
                 data["reason"] = reason
             entry = ws.ledger().append("mark", task=t.id, time=clock.stamp(clock.now()), data=data)
-        cal = WorkCalendar(ws.calendar_dir)
+        cal = WorkCalendar(ws.calendar_dir, workspace_root=ws.root)
         dl = lp.plan.deadlines_for(t)
         start, n = (dispatched, dl.confirm_wd) if kind == "confirmed" else (t.window.end, dl.summary_wd)
         line = f"已登记：任务 {t.id} {lp.plan.department(dept).name} {WHAT_ZH[kind]} {day.isoformat()}"

@@ -50,7 +50,7 @@ def deadlines(
         lp = load_plan(plan)
         ws = find_workspace(lp.path)
         day = resolve_today(today)
-        report = dl.load_report(ws, lp, WorkCalendar(ws.calendar_dir), day, within)
+        report = dl.load_report(ws, lp, WorkCalendar(ws.calendar_dir, workspace_root=ws.root), day, within)
         if out is not None:
             from ..writers import write_csv
 
