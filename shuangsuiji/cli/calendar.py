@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -36,18 +35,6 @@ def _calendar(workspace: Path | None):
             "当前目录不在工作区内，只使用 chinesecalendar 的数据（不读取 data/calendar/ 覆盖文件）；"
             "可用 --workspace 指定工作区。"]
     return WorkCalendar(ws.calendar_dir, workspace_root=ws.root), []
-
-
-def plain_lines(json_out: bool, lines: list[str]) -> list[str]:
-    """Write human lines to stdout as they are and return [] for Result.lines.
-
-    common.emit prints through rich, which wraps at 80 columns when stdout is not a terminal
-    (cron mail, pipes, tests); these lines must reach the clerk unbroken.
-    """
-    if not json_out and lines:
-        sys.stdout.write("\n".join(lines) + "\n")
-        sys.stdout.flush()
-    return []
 
 
 def resolve_today(today: str | None) -> date:
@@ -136,7 +123,7 @@ def show(
                          for w in m.weeks for c in w if c is not None],
             } for m in months],
         }
-        return Result(data=data, lines=plain_lines(json_out, lines), warnings=warnings)
+        return Result(data=data, lines=lines, warnings=warnings)
 
     run("calendar show", json_out, body, traceback)
 
@@ -176,7 +163,7 @@ def add(
                 "counted": [{"date": day.isoformat(), "kind": kind} for day, kind, _ in counted],
                 "skipped_holidays": [day.isoformat() for day, _ in skipped],
                 "sources": sources}
-        return Result(data=data, lines=plain_lines(json_out, lines), warnings=warnings)
+        return Result(data=data, lines=lines, warnings=warnings)
 
     run("calendar add", json_out, body, traceback)
 

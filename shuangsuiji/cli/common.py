@@ -109,11 +109,12 @@ def emit(command: str, json_out: bool, result: Result | None = None, error: SsjE
     console = out_console()
     if result.table is not None:
         console.print(result.table)
-    for line in result.lines:
-        console.print(line, markup=False, highlight=False)
+    if result.lines:  # plain text: rich would wrap lines at 80 columns when not on a terminal
+        sys.stdout.write("\n".join(result.lines) + "\n")
+        sys.stdout.flush()
     econ = err_console()
     for w in result.warnings:
-        econ.print(f"警告：{w}", style="yellow", markup=False, highlight=False)
+        econ.print(f"警告：{w}", style="yellow", markup=False, highlight=False, soft_wrap=True)
     return code
 
 
@@ -122,14 +123,14 @@ MAX_PROBLEMS_SHOWN = 20
 
 def _print_error(error: SsjError) -> None:
     econ = err_console()
-    econ.print(f"错误：{error.message}", style="bold red", markup=False, highlight=False)
+    econ.print(f"错误：{error.message}", style="bold red", markup=False, highlight=False, soft_wrap=True)
     for p in error.problems[:MAX_PROBLEMS_SHOWN]:
-        econ.print(f"  - {p.message()}", markup=False, highlight=False)
+        econ.print(f"  - {p.message()}", markup=False, highlight=False, soft_wrap=True)
     if len(error.problems) > MAX_PROBLEMS_SHOWN:
         econ.print(f"  …… 另有 {len(error.problems) - MAX_PROBLEMS_SHOWN} 处问题（用 --json 查看全部）",
-                   markup=False, highlight=False)
+                   markup=False, highlight=False, soft_wrap=True)
     if error.hint:
-        econ.print(f"处理办法：{error.hint}", markup=False, highlight=False)
+        econ.print(f"处理办法：{error.hint}", markup=False, highlight=False, soft_wrap=True)
 
 
 def run(command: str, json_out: bool, body: Callable[[], Result], traceback: bool = False) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from .app import JSON_OPT, PLAN_OPT, TASK_OPT, TRACEBACK_OPT, app
-from .calendar import plain_lines
 from .common import Result, run
 
 WHAT = {
@@ -84,7 +83,7 @@ def mark(
             result.update(deadline=deadline.isoformat(), on_time=status == "done")
         except CalendarMissing as e:
             line += f"（期限无法计算：缺少 {e.year} 年日历）"
-        return Result(data=result, lines=plain_lines(json_out, [line]))
+        return Result(data=result, lines=[line])
 
     run("mark", json_out, body, traceback)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from .app import JSON_OPT, PLAN_OPT, TRACEBACK_OPT, plan_app
-from .calendar import plain_lines
 from .common import Result, run
 
 
@@ -38,6 +37,6 @@ def export(
         data = export_plan(lp, target)
         lines = [f"已导出抽查工作计划表：{data['tasks']} 项任务（其中部门联合 {data['joint_tasks']} 项）"]
         lines += [f"  {p}" for p in data["files"]]
-        return Result(data=data, lines=plain_lines(json_out, lines))
+        return Result(data=data, lines=lines)
 
     run("plan export", json_out, body, traceback)
