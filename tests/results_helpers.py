@@ -51,6 +51,7 @@ tasks:
     initiator: SCJG
     cooperators: [WSJK]
     items: [SX01, SX02]
+    scope: {directed: true, industries: [住宿和餐饮业]}
     sampling:
       default: {ratio: 0.10, min_count: 1}
     team: {size: 2}
@@ -62,6 +63,7 @@ tasks:
     initiator: YJGL
     cooperators: [SCJG]
     items: [SX03, SX01]
+    scope: {directed: true, licence: 危险化学品经营许可证}
     sampling:
       default: {ratio: 0.20, min_count: 1}
     team: {size: 2}

@@ -1,0 +1,46 @@
+"""`ssj summary`: the figures for the 总结材料, as a workbook with a chart and as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .app import JSON_OPT, PLAN_OPT, TRACEBACK_OPT, app
+from .common import Result, progress_for, run
+
+
+@app.command("summary", short_help="抽查工作总结：各任务各部门统计、覆盖率与图表", help="抽查工作总结：各任务各部门的抽取、检查、结果分布、发现问题率、后续处置、逾期录入，"
+                             "以及联合抽查占比和信用风险分类覆盖率；写入 out/summary/抽查工作总结-<时间>.xlsx。")
+def summary(
+    plan: Path = PLAN_OPT,
+    task: str = typer.Option(None, "--task", "-t", help="只汇总这一个任务（编号或简称）；默认全部任务。"),
+    today: str = typer.Option(None, "--today", help="以该日期为“今天”（YYYY-MM-DD）；默认今天。"),
+    json_out: bool = JSON_OPT,
+    traceback: bool = TRACEBACK_OPT,
+) -> None:
+    def body() -> Result:
+        from .. import summaryfiles
+        from ..clock import now
+        from ..plan import load_plan
+        from ..summary import build_summary
+        from ..workdays import WorkCalendar
+        from ..workspace import find_workspace
+        from .calendar import resolve_today
+
+        lp = load_plan(plan)
+        ws = find_workspace(lp.path)
+        tasks = [lp.plan.task(task)] if task else list(lp.plan.tasks)
+        day = resolve_today(today)
+        cal = WorkCalendar(ws.calendar_dir)
+        with progress_for(json_out) as bar:
+            s = build_summary(ws, lp, tasks, day, cal, progress=bar)
+        moment = now()
+        path = ws.out / "summary" / f"抽查工作总结-{moment.strftime('%Y%m%d-%H%M%S')}.xlsx"
+        with ws.lock():
+            summaryfiles.write_workbook(path, s)
+        shown = ws.rel(path)
+        data = {**s.to_dict(), "workbook": shown}
+        return Result(data=data, lines=summaryfiles.text_lines(s, shown), warnings=s.warnings)
+
+    run("summary", json_out, body, traceback)
