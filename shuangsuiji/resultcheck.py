@@ -245,11 +245,12 @@ def match_targets(manifest: dict) -> tuple[dict[str, tuple[str, ...]], dict[str,
     """(credit code -> inspecting department ids, credit code -> name) from a match manifest."""
     depts: dict[str, tuple[str, ...]] = {}
     names: dict[str, str] = {}
-    for t in manifest.get("targets", []):
+    for t in manifest.get("targets") or manifest.get("teams") or []:
         code = t.get("credit_code") or t.get("code")
         found = t.get("departments")
         if found is None:
-            found = list(dict.fromkeys(m["department"] for m in t.get("team", [])))
+            members = t.get("members") or t.get("team") or []
+            found = list(dict.fromkeys(m["department"] for m in members))
         depts[code] = tuple(found)
         if t.get("name"):
             names[code] = t["name"]

@@ -366,3 +366,41 @@ def test_no_personal_data_in_any_public_cell(invoke, ws):
     # the office copy is internal, but it carries no officer identity either
     office = [str(c.value) for c in xlsx_cells(v(ws, 1) / "办公室留存.xlsx")]
     assert [(cell, pii) for cell in office for pii in roster_values if pii in cell] == []
+
+
+# -- the demo filler ------------------------------------------------------------------------------
+
+
+def _load_filler():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "fill_sample_results.py"
+    spec = importlib.util.spec_from_file_location("fill_sample_results", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_fill_sample_results_is_deterministic_and_publishable(invoke, tmp_path):
+    ws, plan = make_workspace(tmp_path / "w")
+    codes = [uscc(600 + i) for i in range(60)]
+    record_draw(ws, "T02", {"一般": codes})
+    record_match(ws, "T02", {c: (f"示例{i}号", ["SCJG", "WSJK"]) for i, c in enumerate(codes)})
+    for dept, name in (("SCJG", SC), ("WSJK", WS)):
+        write_results(ws.root / "out" / "T02" / "match" / f"结果录入-{name}.xlsx",
+                      [result_row(c, dept, result=None, inspected=None, entered=None, method=None, seq=i + 1)
+                       for i, c in enumerate(codes)])
+    filler = _load_filler()
+    args = ["--plan", str(plan), "--task", "T02", "--until", "2026-09-15"]
+    assert filler.main(args) == 0
+    out = ws.root / "data" / "results" / "T02"
+    first = {p.name: [[c.value for c in r] for r in load_workbook(p).active.iter_rows()] for p in out.iterdir()}
+    assert filler.main(args) != 0  # refuses to overwrite without --force
+    assert filler.main(args + ["--force"]) == 0
+    again = {p.name: [[c.value for c in r] for r in load_workbook(p).active.iter_rows()] for p in out.iterdir()}
+    assert first == again
+    r = invoke("publish", "--plan", plan, "--task", "T02", "--today", "2026-09-15", "--json")
+    assert r.exit_code == 0, r.stdout
+    assert r.json["data"]["published"] == 60
+    results = [row[7] for row in read_csv(ws.root / "out" / "T02" / "publish" / "v1" / "公示结果.csv")[1:]]
+    assert results.count("未发现问题") > 20 and any(x.startswith("发现问题待后续处理（") for x in results)
