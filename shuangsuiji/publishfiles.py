@@ -167,6 +167,7 @@ def manifest(pub: Published, ctx: Context, hashes: dict[str, str]) -> dict:
         "counts": {"expected": len(ctx.expected.departments), "published": len(pub.records),
                    "withheld": len(pub.assessment.withheld), "errors": len(pub.assessment.errors),
                    "warnings": len(pub.assessment.warnings)},
+        "published": [r["统一社会信用代码"] for r in pub.records],  # credit codes public as of this version
         "records": pub.records,
         "records_sha256": hashlib.sha256(canonical_json(pub.records)).hexdigest(),
         "withheld": [{"credit_code": c, "reasons": r} for c, r in sorted(pub.assessment.withheld.items())],

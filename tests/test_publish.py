@@ -106,6 +106,7 @@ def test_ledger_entry_names_every_file_with_its_hash(invoke, ws):
         assert sha256_file(ws.root / rel) == sha
     manifest = json.loads((v(ws, 1) / "manifest.json").read_text(encoding="utf-8"))
     assert [r["统一社会信用代码"] for r in manifest["records"]] == [A, B, C]
+    assert manifest["published"] == [A, B, C]  # what `ssj report deadlines` reads
     assert manifest["substitutions"] == [{"in": B, "out": X, "reason": "经营场所无法联系，由备选替补"}]
     assert ws.ledger().verify().ok
 
