@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from .cells import parse_date
+from .codes import normalise_code, number_cell_reason
 from .errors import InputInvalid, Problem
 from .plan import LoadedPlan, Task
 from .records import Source
@@ -123,11 +124,7 @@ def norm_header(value) -> str:
 
 
 def norm_code(value) -> str:
-    """A credit code as the rest of ssj keys it (intake's normaliser when it is there)."""
-    try:
-        from .codes import normalise_code
-    except ImportError:  # intake not landed yet
-        return re.sub(r"\s+", "", norm_text(value)).upper()
+    """A credit code as the rest of ssj keys it (spaces out, half-width, upper-case)."""
     return normalise_code(value)
 
 
@@ -136,18 +133,15 @@ def norm_number(value) -> str:
     return re.sub(r"[\s〔〕\[\]()【】]+", "", norm_text(value))
 
 
-NUMBER_REASON = "统一社会信用代码被存成了数字，精度可能已丢失；请把该列设为文本后按原样重新填写"
+BLANK_WORDS = {"无", "没有", "-", "—", "——", "/", "N/A", "NA"}  # what people write for "nothing"
 
 
-def _number_reason(value) -> str | None:
-    """Why a numeric code cell cannot be used (a 15-digit 注册号 held exactly is fine)."""
-    try:
-        from .codes import number_cell_reason
-    except ImportError:  # intake not landed yet
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return None
-        return None if isinstance(value, int) and 10**14 <= value < 10**15 else NUMBER_REASON
-    return number_cell_reason(value)
+def cell_parts(cell) -> list[str]:
+    """A multi-value cell split on 、 , ; / and newlines; words meaning "nothing" dropped."""
+    text = norm_text(cell)
+    if text.upper() in BLANK_WORDS:
+        return []
+    return [p.strip() for p in _SPLIT.split(text) if p.strip() and p.strip().upper() not in BLANK_WORDS]
 
 
 def parse_codes(cell, known: dict[str, str]) -> tuple[str, ...]:
@@ -156,16 +150,12 @@ def parse_codes(cell, known: dict[str, str]) -> tuple[str, ...]:
     Accepts "A 发现问题待后续处理", "A", "发现问题待后续处理", "Ａ", 1 (a number) and several
     joined with 、 , ; /. A part that is not a known code is kept as written (the check reports it).
     """
-    text = norm_text(cell)
-    if not text:
-        return ()
     by_text = {norm_text(label): code for code, label in known.items()}
     out: list[str] = []
-    for part in (p.strip() for p in _SPLIT.split(text)):
-        if part:
-            code = _one_code(part, known, by_text)
-            if code not in out:
-                out.append(code)
+    for part in cell_parts(cell):
+        code = _one_code(part, known, by_text)
+        if code not in out:
+            out.append(code)
     return tuple(out)
 
 
@@ -188,6 +178,7 @@ class DepartmentIndex:
 
     def __init__(self, lp: LoadedPlan):
         self.names = {d.id: d.name for d in lp.plan.departments}
+        self._names = {d.id: re.sub(r"\s+", "", norm_text(d.name)) for d in lp.plan.departments}
         self._exact: dict[str, str] = {}
         for d in lp.plan.departments:
             for key in (d.id, d.id.upper(), d.name):
@@ -200,7 +191,7 @@ class DepartmentIndex:
         found = self._exact.get(text) or self._exact.get(text.upper())
         if found:
             return found
-        hits = {i for n, i in self._exact.items() if len(text) >= 4 and (text in n or n in text)}
+        hits = {i for i, n in self._names.items() if len(text) >= 4 and (text in n or n in text)}
         return hits.pop() if len(hits) == 1 else None
 
     def from_filename(self, path: Path) -> str | None:
@@ -294,14 +285,14 @@ def _read_row(cells: dict, row_no: int, depts: DepartmentIndex, file_dept: str |
         return Problem(reason=reason, file=shown, sheet=sheet, row=row_no, column=labels[f],
                        value=None if value in (None, "") else norm_text(value), code=code)
 
-    if not any(norm_text(cells.get(f)) for f in _ENTRY_FIELDS):
+    if not any(cell_parts(cells.get(f)) for f in _ENTRY_FIELDS):
         return None, []  # an untouched template row (or a blank / note row)
     found: list[Problem] = []
     unreadable: set[str] = set()
     raw_code = cells.get("credit_code")
     code = norm_code(raw_code)
-    if _number_reason(raw_code):
-        found.append(problem("credit_code", _number_reason(raw_code), raw_code))
+    if number_cell_reason(raw_code):
+        found.append(problem("credit_code", number_cell_reason(raw_code), raw_code))
         unreadable.add("credit_code")
     elif not code:
         found.append(problem("credit_code", "未填写统一社会信用代码"))
@@ -325,7 +316,7 @@ def _read_row(cells: dict, row_no: int, depts: DepartmentIndex, file_dept: str |
             found.append(problem(f, f"{labels[f]}：{why}", cells.get(f), code="bad_date"))
             unreadable.add(f)
     codes = parse_codes(cells.get("result"), RESULT_CODES)
-    follow = "、".join(p for p in (x.strip() for x in _SPLIT.split(norm_text(cells.get("follow_up")))) if p)
+    follow = "、".join(cell_parts(cells.get("follow_up")))
     row = ResultRow(
         credit_code=code, department=dept, result=codes[0] if codes else None,
         subcodes=parse_codes(cells.get("subcodes"), PROBLEM_SUBCODES), follow_up=follow or None,

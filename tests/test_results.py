@@ -66,6 +66,17 @@ def test_result_cell_forms(cell, codes):
 def test_problem_type_forms():
     assert parse_codes("2 违反市场监管相关规定、B", PROBLEM_SUBCODES) == ("2", "B")
     assert parse_codes("违反其他部门相关规定（一）", PROBLEM_SUBCODES) == ("3",)
+    for nothing in ("无", "/", "—", " - ", "N/A"):
+        assert parse_codes(nothing, PROBLEM_SUBCODES) == ()
+
+
+def test_words_for_nothing_leave_a_row_untouched(tmp_path, lp, t02):
+    path = write_results(tmp_path / "r.xlsx", [
+        result_row(A, "WSJK", result=None, subcodes="无", follow_up="/", inspected=None, entered=None),
+        result_row(B, "WSJK", subcodes="无", follow_up="—"),
+    ])
+    rows, problems = read_results([path], lp, t02)
+    assert problems == [] and [(r.credit_code, r.subcodes, r.follow_up) for r in rows] == [(B, (), None)]
 
 
 # -- reading --------------------------------------------------------------------------------------
