@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .errors import Problem
-from .tabular import Table, column
+from .tabular import Table, columns
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
@@ -100,8 +100,14 @@ def convert(values: list, fn: Callable) -> tuple[list, dict]:
     return list(map(out.__getitem__, values)), reasons
 
 
-def texts(values: list) -> list[str]:
-    """A text column; equal texts share one string object."""
+def texts(values, *, shared: bool = False) -> list[str]:
+    """A text column. `shared` (few distinct values: types, industries, areas): equal texts share
+    one string object, which keeps a million-row roster small."""
+    if not shared:
+        try:
+            return list(map(str.strip, values))
+        except TypeError:
+            pass
     table = {v: text(v) for v in set(values)}
     return list(map(table.__getitem__, values))
 
@@ -115,17 +121,21 @@ class Chunk:
     numbers: list[int]
     problems: list[Problem]
     rejected: set[int] = field(default_factory=set)
+    _columns: list | None = None
 
     def has(self, name: str) -> bool:
         return name in self.table.columns
 
-    def raw(self, name: str) -> list:
+    def raw(self, name: str):
+        """The raw cells of one field (a sequence as long as the chunk)."""
         if name not in self.table.columns:
             return [None] * len(self.rows)
-        return column(self.rows, self.table.columns[name])
+        if self._columns is None:
+            self._columns = columns(self.rows, len(self.table.headers))
+        return self._columns[self.table.columns[name]]
 
-    def texts(self, name: str) -> list[str]:
-        return texts(self.raw(name)) if self.has(name) else [""] * len(self.rows)
+    def texts(self, name: str, *, shared: bool = False) -> list[str]:
+        return texts(self.raw(name), shared=shared) if self.has(name) else [""] * len(self.rows)
 
     def report(self, i: int, name: str, raw, reason: str, *, severity: str = "error",
                code: str = "invalid", value: str | None = None) -> None:

@@ -146,24 +146,27 @@ def excel_shows(value) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def check_column(values: list) -> tuple[list[str], list[str | None]]:
+def check_column(values) -> tuple[list[str], list[str | None]]:
     """Normalise and check a whole column of raw cells: (codes, reasons), reason None = valid.
 
     Numeric cells get the number reason (except an exact 15-digit 注册号, which is valid).
     The common case (18 ASCII letters/digits) is checked with numpy in one pass; everything else
     takes the slow path with a precise reason.
     """
-    codes = [v.upper() if type(v) is str and len(v) == 18 and v.isascii() and v.isalnum()
-             else normalise_code(v) for v in values]
-    fast = _fast_valid(codes)
-    reasons: list[str | None] = []
-    for raw, code, ok in zip(values, codes, fast):
-        if ok:
-            reasons.append(None)
-        elif type(raw) is not str and raw is not None:
-            reasons.append(number_cell_reason(raw) or check_code(code))
-        else:
-            reasons.append(check_code(code))
+    try:
+        codes = [v.upper() for v in values]
+    except AttributeError:
+        codes = [v.upper() if type(v) is str else "" for v in values]
+    valid = _fast_valid(codes)
+    reasons: list[str | None] = [None] * len(codes)
+    for i, ok in enumerate(valid):
+        if not ok:
+            raw = values[i]
+            codes[i] = code = normalise_code(raw)
+            if type(raw) is not str and raw is not None:
+                reasons[i] = number_cell_reason(raw) or check_code(code)
+            else:
+                reasons[i] = check_code(code)
     return codes, reasons
 
 
@@ -171,11 +174,15 @@ def _fast_valid(codes: list[str]) -> list[bool]:
     """True where a code is an 18-character USCC passing both checks (vectorised)."""
     import numpy as np
 
-    idx = [i for i, c in enumerate(codes) if len(c) == 18 and c.isascii()]
-    out = [False] * len(codes)
-    if not idx:
-        return out
-    buf = np.frombuffer("".join(codes[i] for i in idx).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    joined = "".join(codes)
+    if len(joined) == 18 * len(codes) and joined.isascii():
+        idx = None
+    else:
+        idx = [i for i, c in enumerate(codes) if len(c) == 18 and c.isascii()]
+        joined = "".join(codes[i] for i in idx)
+    if not joined:
+        return [False] * len(codes)
+    buf = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
     vals = _LUT[0][buf]
     valid = (vals < 31).all(axis=1) & (buf[:, 2:8] >= 48).all(axis=1) & (buf[:, 2:8] <= 57).all(axis=1)
     total = (vals[:, :17].astype(np.int64) @ np.array(WEIGHTS, dtype=np.int64)) % 31
@@ -183,6 +190,9 @@ def _fast_valid(codes: list[str]) -> list[bool]:
     org = (_LUT[1][buf[:, 8:16]].astype(np.int64) @ np.array(ORG_WEIGHTS, dtype=np.int64)) % 11
     expect = np.where(org == 1, ord("X"), np.where(org == 0, ord("0"), 48 + 11 - org))
     valid &= expect == buf[:, 16]
+    if idx is None:
+        return valid.tolist()
+    out = [False] * len(codes)
     for i, ok in zip(idx, valid.tolist()):
         out[i] = ok
     return out

@@ -79,11 +79,14 @@ class Table:
 
     def chunks(self, size: int = CHUNK) -> Iterator[tuple[list[list], list[int]]]:
         """Yield (rows, row_numbers) for non-empty data rows below the header."""
-        source = self._excel_rows() if self._rows is not None else self._csv_rows()
+        if self._rows is not None:
+            yield from self._excel_chunks(size)
+            return
+        source = self._csv_rows()
         rows: list[list] = []
         numbers: list[int] = []
         for number, row in source:
-            if _blank(row):
+            if not any(row) and _blank(row):
                 continue
             rows.append(row)
             numbers.append(number)
@@ -93,9 +96,17 @@ class Table:
         if rows:
             yield rows, numbers
 
-    def _excel_rows(self):
-        rows = self._rows
-        return zip(range(self.header_row + 1, len(rows) + 1), rows[self.header_row:])
+    def _excel_chunks(self, size: int):
+        for start in range(self.header_row, len(self._rows), size):
+            rows = self._rows[start:start + size]
+            numbers = list(range(start + 1, start + 1 + len(rows)))
+            blank = [i for i, r in enumerate(rows) if not any(r) and _blank(r)]
+            if blank:
+                skip = set(blank)
+                rows = [r for i, r in enumerate(rows) if i not in skip]
+                numbers = [n for i, n in enumerate(numbers) if i not in skip]
+            if rows:
+                yield rows, numbers
 
     def _csv_rows(self):
         number = 0
@@ -115,12 +126,13 @@ def _blank(row) -> bool:
     return True
 
 
-def column(rows: list[list], index: int) -> list:
-    """One column of a chunk ('' where a CSV row is short)."""
-    try:
-        return [r[index] for r in rows]
-    except IndexError:
-        return [r[index] if len(r) > index else "" for r in rows]
+def columns(rows: list[list], width: int) -> list[tuple]:
+    """A chunk transposed into columns (short CSV rows padded with '')."""
+    lengths = set(map(len, rows))
+    if len(lengths) != 1 or min(lengths) < width:
+        width = max(width, *lengths)
+        rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
+    return list(zip(*rows))
 
 
 def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,

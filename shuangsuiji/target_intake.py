@@ -7,6 +7,8 @@ every other column is converted once per distinct value (see cells.py). No per-r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from . import cells
@@ -147,12 +149,12 @@ def _targets_of(chunk: Chunk, rules: _Rules) -> list[Target]:
     established = _dates(chunk, "established")
     last = _dates(chunk, "last_inspected")
     licences = _licences(chunk)
-    file, sheet = chunk.table.display, chunk.table.sheet
     t = chunk.texts
-    built = [Target(c, nm, k, et, ind, ad, lr, ph, ra, ar, st[0], st[1], es, rk, lic, li, Source(file, sheet, n))
-             for c, nm, k, et, ind, ad, lr, ph, ra, ar, st, es, rk, lic, li, n in zip(
-                 codes, names, kinds, t("entity_type"), t("industry"), t("address"), t("legal_rep"), t("phone"),
-                 t("reg_authority"), t("area"), states, established, risks, licences, last, chunk.numbers)]
+    sources = map(Source, repeat(chunk.table.display), repeat(chunk.table.sheet), chunk.numbers)
+    built = list(map(Target, codes, names, kinds, t("entity_type", shared=True), t("industry", shared=True),
+                     t("address"), t("legal_rep"), t("phone"), t("reg_authority", shared=True),
+                     t("area", shared=True), map(itemgetter(0), states), map(itemgetter(1), states),
+                     established, risks, licences, last, sources))
     if chunk.rejected:
         return [x for i, x in enumerate(built) if i not in chunk.rejected]
     return built
@@ -188,10 +190,12 @@ def _dates(chunk: Chunk, name: str) -> list:
 def _licences(chunk: Chunk) -> list[tuple[str, ...]]:
     if not chunk.has("licence_name") and not chunk.has("licence_no"):
         return [()] * len(chunk.rows)
-    return [_licence(n, no) for n, no in zip(chunk.texts("licence_name"), chunk.texts("licence_no"))]
+    pairs = list(zip(chunk.raw("licence_name"), chunk.raw("licence_no")))
+    return cells.convert(pairs, lambda pair: (_licence(*pair), None))[0]
 
 
-def _licence(name: str, no: str) -> tuple[str, ...]:
+def _licence(raw_name, raw_no) -> tuple[str, ...]:
+    name, no = cells.text(raw_name), cells.text(raw_no)
     if not name and not no:
         return ()
     if not no:
@@ -217,7 +221,7 @@ def _collapse(accepted: list[Target], problems: list[Problem], table) -> tuple[l
         else:
             first[code] = merged
             collapsed += len(group) - 1
-    return sorted(first.values(), key=lambda x: x.credit_code), collapsed
+    return [first[code] for code in sorted(first)], collapsed
 
 
 def _merge(group: list[Target], problems: list[Problem], table) -> Target | None:
