@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import clock
 from .errors import InputInvalid, VerifyFailed
 from .fileio import canonical_json
 
@@ -73,6 +74,8 @@ class Ledger:
         entry = {"seq": len(entries) + 1, "time": time, "kind": kind, "task": task,
                  "data": data, "files": files or {},
                  "prev": entries[-1]["hash"] if entries else GENESIS}
+        if clock.overridden():
+            entry["clock"] = f"{clock.OVERRIDE_ENV} override"  # a demo or test, not a real moment
         entry["hash"] = entry_hash(entry)
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
