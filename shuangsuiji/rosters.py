@@ -51,6 +51,7 @@ class Rosters:
     problems: list[Problem] = field(default_factory=list)  # every rejected or suspicious row
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)  # role -> (path, sha256)
     unusable: list[Problem] = field(default_factory=list)  # file-level failures (collect mode only)
+    failures: list[SsjError] = field(default_factory=list, repr=False)  # the errors behind `unusable`
     by_role: dict[str, RosterReport] = field(default_factory=dict)  # role -> its report
 
     def errors(self, role: str | None = None) -> list[Problem]:
@@ -64,10 +65,13 @@ class Rosters:
 def load_rosters(lp: LoadedPlan, *, progress=None) -> Rosters:
     """Read every roster the plan references; raise if any file cannot be used."""
     rosters = collect_rosters(lp, progress=progress)
-    if rosters.unusable:
-        first = rosters.unusable[0]
-        raise InputInvalid(f"有 {len(rosters.unusable)} 个名录文件无法使用，第一个：{first.message()}",
-                           hint="请先运行 ssj check 查看全部问题，按提示修改后重试。", problems=rosters.unusable)
+    if len(rosters.failures) == 1:
+        raise rosters.failures[0]
+    if rosters.failures:
+        lines = "；".join(f"（{i}）{e.message}" for i, e in enumerate(rosters.failures, 1))
+        hints = "；".join(dict.fromkeys(e.hint for e in rosters.failures if e.hint))
+        raise InputInvalid(f"有 {len(rosters.failures)} 个名录文件无法使用：{lines}", hint=hints or None,
+                           problems=rosters.unusable)
     return rosters
 
 
@@ -126,6 +130,7 @@ def _guard(out: Rosters, role: str, path: Path, read):
         result = read(path)
     except SsjError as e:
         problems = e.problems or [Problem(reason=e.message, file=display_path(path))]
+        out.failures.append(e)
         out.unusable += problems
         out.problems += problems
         rep = RosterReport(display_path(path), None, problems=list(problems))
@@ -189,14 +194,16 @@ def _conflicts_of(chunk: Chunk, by_id: dict, aliases: dict, codes: set[str]) -> 
             chunk.report(i, "inspector_id", "", "执法证号/工号为空；该回避关系无法使用")
         if i in chunk.rejected:
             continue
-        _conflict_warnings(chunk, i, by_id.get(officer_id), names[i], why[i], code in codes, code)
+        _conflict_warnings(chunk, i, officer_id, by_id.get(officer_id), (names[i], why[i]), code in codes, code)
         out.append(Conflict(officer_id, code, why[i], Source(chunk.table.display, chunk.table.sheet, chunk.numbers[i])))
     return out
 
 
-def _conflict_warnings(chunk: Chunk, i: int, officer, name: str, reason: str, known: bool, code: str) -> None:
+def _conflict_warnings(chunk: Chunk, i: int, officer_id: str, officer, texts: tuple[str, str], known: bool,
+                       code: str) -> None:
+    name, reason = texts
     if officer is None:
-        chunk.report(i, "inspector_id", None, "执法人员名录中没有该执法证号/工号，此回避关系不会起作用",
+        chunk.report(i, "inspector_id", officer_id, "执法人员名录中没有该执法证号/工号，此回避关系不会起作用",
                      severity="warning", code="conflict_unknown_officer")
     elif name and cells.key(name) != cells.key(officer.name):
         chunk.report(i, "inspector_name", name, f"姓名与执法人员名录不一致（名录中为「{officer.name}」），请核对",
