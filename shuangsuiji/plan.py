@@ -30,6 +30,14 @@ DEFAULT_NOT_DRAWABLE_STATES = ["注销", "吊销", "撤销", "迁出", "吊销�
 METHODS = ["现场检查", "书面检查", "网络检查", "网络监测", "抽样检验", "检验检测", "委托专业机构核查"]
 
 
+class PlanErrors(ValueError):
+    """Several cross-reference errors, each with its location below the model: [(loc, message)]."""
+
+    def __init__(self, errors: list[tuple[tuple, str]]):
+        super().__init__("；".join(msg for _, msg in errors))
+        self.errors = errors
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -257,60 +265,69 @@ class Plan(Model):
 
     @model_validator(mode="after")
     def _references(self):
-        errors: list[str] = []
+        errors: list[tuple[tuple, str]] = []
         dept_ids = [d.id for d in self.departments]
         item_ids = [i.id for i in self.items]
-        for kind, ids in (("部门", dept_ids), ("抽查事项", item_ids), ("任务", [t.id for t in self.tasks]),
-                          ("任务编号", [t.number for t in self.tasks])):
-            dupes = sorted({x for x in ids if ids.count(x) > 1})
-            if dupes:
-                errors.append(f"{kind} id 重复：{'、'.join(dupes)}")
-        for item in self.items:
+        for key, kind, ids in (("departments", "部门", dept_ids), ("items", "抽查事项", item_ids),
+                               ("tasks", "任务", [t.id for t in self.tasks])):
+            for n, x in enumerate(ids):
+                if ids.index(x) != n:
+                    errors.append(((key, n, "id"), f"{kind} id 重复：{x}"))
+        numbers = [t.number for t in self.tasks]
+        for n, x in enumerate(numbers):
+            if numbers.index(x) != n:
+                errors.append((("tasks", n, "number"), f"任务编号重复：{x}"))
+        for n, item in enumerate(self.items):
             if item.department not in dept_ids:
-                errors.append(f"抽查事项 {item.id} 的部门 {item.department} 不在 departments 中")
-        for c in self.high_risk_classes:
+                errors.append((("items", n, "department"), f"抽查事项 {item.id} 的部门 {item.department} 不在 departments 中"))
+        for n, c in enumerate(self.high_risk_classes):
             if c not in self.risk_classes:
-                errors.append(f"high_risk_classes 中的 {c} 不在 risk_classes 中")
+                errors.append((("high_risk_classes", n), f"high_risk_classes 中的 {c} 不在 risk_classes 中"))
         for alias, canon in self.risk_aliases.items():
             if canon not in self.risk_classes:
-                errors.append(f"risk_aliases 把 {alias} 映射到未知风险类别 {canon}")
-        for t in self.tasks:
-            errors.extend(self._task_errors(t, dept_ids, item_ids))
+                errors.append((("risk_aliases", alias), f"risk_aliases 把 {alias} 映射到未知风险类别 {canon}"))
+        for n, t in enumerate(self.tasks):
+            errors.extend((("tasks", n, *loc), msg) for loc, msg in self._task_errors(t, dept_ids, item_ids))
         if errors:
-            raise ValueError("；".join(errors))
+            raise PlanErrors(errors)
         return self
 
-    def _task_errors(self, t: Task, dept_ids: list[str], item_ids: list[str]) -> list[str]:
-        errs = []
+    def _task_errors(self, t: Task, dept_ids: list[str], item_ids: list[str]) -> list[tuple[tuple, str]]:
+        errs: list[tuple[tuple, str]] = []
         where = f"任务 {t.id}"
-        for d in t.participants:
+        if t.initiator not in dept_ids:
+            errs.append((("initiator",), f"{where} 的部门 {t.initiator} 不在 departments 中"))
+        for n, d in enumerate(t.cooperators):
             if d not in dept_ids:
-                errs.append(f"{where} 的部门 {d} 不在 departments 中")
+                errs.append((("cooperators", n), f"{where} 的部门 {d} 不在 departments 中"))
         if t.initiator in t.cooperators:
-            errs.append(f"{where} 的发起部门不能同时是配合部门")
-        for i in t.items:
+            errs.append((("cooperators",), f"{where} 的发起部门不能同时是配合部门"))
+        for n, i in enumerate(t.items):
             if i not in item_ids:
-                errs.append(f"{where} 的抽查事项 {i} 不在 items 中")
+                errs.append((("items", n), f"{where} 的抽查事项 {i} 不在 items 中"))
             elif self.item(i).department not in t.participants:
-                errs.append(f"{where} 的抽查事项 {i} 由 {self.item(i).department} 检查，但该部门未参与此任务")
+                errs.append((("items", n),
+                             f"{where} 的抽查事项 {i} 由 {self.item(i).department} 检查，但该部门未参与此任务"))
         for d in t.team.departments:
             if d not in t.participants:
-                errs.append(f"{where} 的 team.departments 含未参与的部门 {d}")
+                errs.append((("team", "departments", d), f"{where} 的 team.departments 含未参与的部门 {d}"))
         mix = t.team_mix()
         if sum(mix.values()) != t.team.size:
-            errs.append(f"{where} 各部门人数之和 {sum(mix.values())} 与检查组人数 team.size={t.team.size} 不一致")
+            errs.append((("team", "size"),
+                         f"{where} 各部门人数之和 {sum(mix.values())} 与检查组人数 team.size={t.team.size} 不一致"))
         if mix.get(t.initiator, 0) < 1:
-            errs.append(f"{where} 检查组须至少有 1 名发起部门人员（任组长）")
+            errs.append((("team", "departments"), f"{where} 检查组须至少有 1 名发起部门人员（任组长）"))
         for k in t.sampling.strata:
             if k not in self.risk_classes:
-                errs.append(f"{where} 的抽取规则含未知风险类别 {k}（可选：{'、'.join(self.risk_classes)}）")
+                errs.append((("sampling", "strata", k),
+                             f"{where} 的抽取规则含未知风险类别 {k}（可选：{'、'.join(self.risk_classes)}）"))
         sl = t.scope.special_list
         if sl and sl not in self.rosters.special_lists:
-            errs.append(f"{where} 的专项库 {sl} 未在 rosters.special_lists 中定义")
+            errs.append((("scope", "special_list"), f"{where} 的专项库 {sl} 未在 rosters.special_lists 中定义"))
         if t.window.start.year != self.year and t.window.end.year != self.year:
-            errs.append(f"{where} 的检查时间不在计划年度 {self.year} 内")
+            errs.append((("window",), f"{where} 的检查时间不在计划年度 {self.year} 内"))
         if t.draw_date > t.window.start:
-            errs.append(f"{where} 的抽取日期晚于检查开始日期")
+            errs.append((("draw_date",), f"{where} 的抽取日期晚于检查开始日期"))
         return errs
 
     # -- look-ups -------------------------------------------------------------------------------
@@ -416,6 +433,19 @@ def _loc_text(loc: tuple) -> str:
     return out
 
 
+def _problems(err: dict, path: Path, lines: dict) -> list[Problem]:
+    """One pydantic error as located problems (a PlanErrors becomes one problem per location)."""
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    inner = (err.get("ctx") or {}).get("error")
+    if isinstance(inner, PlanErrors):
+        return [Problem(reason=f"{_loc_text(loc + sub)}：{msg}", file=str(path), row=line_of(lines, loc + sub))
+                for sub, msg in inner.errors]
+    value = err.get("input")
+    shown = value if isinstance(value, (str, int, float)) else None
+    return [Problem(reason=f"{_loc_text(loc) or '（整个文件）'}：{_translate(err)}", file=str(path),
+                    row=line_of(lines, loc), value=None if shown is None else str(shown))]
+
+
 def load_plan(path: Path) -> LoadedPlan:
     """Read and validate a plan file; every error names the file, line and field, in Chinese."""
     path = Path(path)
@@ -428,15 +458,7 @@ def load_plan(path: Path) -> LoadedPlan:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            line = line_of(lines, loc)
-            value = err.get("input")
-            shown = value if isinstance(value, (str, int, float)) else None
-            problems.append(Problem(reason=f"{_loc_text(loc) or '（整个文件）'}：{_translate(err)}",
-                                    file=str(path), row=line,
-                                    value=None if shown is None else str(shown)))
+        problems = [p for err in e.errors() for p in _problems(err, path, lines)]
         head = problems[0]
         raise InputInvalid(
             f"计划文件有 {len(problems)} 处错误，第一处：{path} 第{head.row}行 {head.reason}",
