@@ -16,6 +16,10 @@ COMMAND_MODULES: list[str] = [
     "plan",
     "report",
     "mark",
+    "freeze",
+    "draw",
+    "substitute",
+    "verify",
     "publish",
     "summary",
 ]

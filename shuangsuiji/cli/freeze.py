@@ -1,0 +1,76 @@
+"""`ssj freeze --plan FILE --task T`: fix the pool before any seed exists; print the commitment code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .app import JSON_OPT, PLAN_OPT, TASK_OPT, TRACEBACK_OPT, app
+from .common import Result, progress_for, run
+
+
+@app.command("freeze", short_help="抽取前固定名录，生成承诺码", help="抽取前固定名录：按任务的范围、登记状态和排除规则确定各分层的可抽取对象和抽取数，"
+                            "固定各部门可抽取的执法人员，生成池文件和承诺记录，并给出须公开公布的承诺码。"
+                            "必须在产生随机种子之前运行。")
+def freeze(
+    plan: Path = PLAN_OPT,
+    task: str = TASK_OPT,
+    reason: str = typer.Option(None, "--reason", help="重新固定名录（已固定过）时必须说明理由。"),
+    allow_rejected: bool = typer.Option(False, "--allow-rejected",
+                                        help="检查对象名录有被拒绝的行时仍然固定（这些行列入承诺记录）。"),
+    json_out: bool = JSON_OPT,
+    traceback: bool = TRACEBACK_OPT,
+) -> None:
+    def body() -> Result:
+        from .. import clock
+        from ..freeze import freeze_from_plan
+
+        with progress_for(json_out) as bar:
+            data = freeze_from_plan(plan, task, now=clock.now(), reason=reason,
+                                    allow_rejected=allow_rejected, progress=bar)
+        return Result(data=data, lines=freeze_lines(data), warnings=freeze_warnings(data))
+
+    run("freeze", json_out, body, traceback)
+
+
+def freeze_lines(d: dict) -> list[str]:
+    again = f"（第 {d['freeze_no']} 次固定）" if d["freeze_no"] > 1 else ""
+    lines = [f"已固定任务 {d['task']}（{d['task_number']} {d['task_name']}）的抽取名录{again}。", ""]
+    lines.append("分层        名录内    排除    可抽取    抽取数    规则")
+    for s in d["strata"]:
+        excluded = sum(s["excluded"].values())
+        take = str(s["take"]) if s["drawable"] else "-"
+        lines.append(f"{s['name']:<8}{s['in_roster']:>8}{excluded:>8}{s['pool_size']:>10}{take:>10}    "
+                     f"{s['rule_text'] if s['drawable'] else '不参与抽取'}")
+        if s["excluded"]:
+            lines.append("            排除原因：" + "；".join(f"{r} {n} 户" for r, n in s["excluded"].items()))
+        for note in s["notes"]:
+            lines.append(f"            说明：{note}")
+    total = sum(s["take"] for s in d["strata"] if s["drawable"])
+    lines.append(f"合计抽取 {total} 户。")
+    lines.append("")
+    for dept, n in d["officers"].items():
+        why = d["officer_ineligible"].get(dept) or {}
+        extra = ("；不可抽取：" + "、".join(f"{r} {k} 人" for r, k in why.items())) if why else ""
+        lines.append(f"执法人员 {dept}：可抽取 {n} 人{extra}")
+    lines += ["", f"承诺码：{d['code']}",
+              f"承诺文件：{d['commitment']}（SHA-256 {d['commitment_sha256']}）",
+              f"池文件：{d['pool_file']}（SHA-256 {d['pool_sha256']}）",
+              "请在产生随机种子之前公开公布承诺码（可连同池文件和承诺文件），然后公开产生种子，再运行 ssj draw。"]
+    return lines
+
+
+def freeze_warnings(d: dict) -> list[str]:
+    out = []
+    if d["rejected_rows"]:
+        out.append(f"检查对象名录有 {d['rejected_rows']} 行被拒绝，按 --allow-rejected 固定；这些行已列入承诺记录。")
+    for s in d["strata"]:
+        if s["drawable"] and s["pool_size"] == 0:
+            out.append(f"分层「{s['name']}」没有可抽取的对象。")
+        if not s["drawable"]:
+            out.append(f"{s['in_roster']} 户对象的信用风险类别在本任务中没有抽取规则，不参与抽取。")
+    for dept, n in d["officers"].items():
+        if n == 0:
+            out.append(f"部门 {dept} 没有可抽取的执法人员，匹配时须按计划启用直接委派或相邻地区人员。")
+    return out

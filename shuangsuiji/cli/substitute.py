@@ -1,0 +1,40 @@
+"""`ssj substitute --plan FILE --task T --out CODE --reason TEXT`: the next reserve replaces an entity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .app import JSON_OPT, PLAN_OPT, TASK_OPT, TRACEBACK_OPT, app
+from .common import Result, run
+
+
+@app.command("substitute", short_help="由候补递补无法检查的对象", help="递补：抽中的对象在检查前已注销、吊销等无法检查时，按候补名单顺序由同一分层的"
+                                "下一户候补替换，并把理由记入台账。")
+def substitute(
+    plan: Path = PLAN_OPT,
+    task: str = TASK_OPT,
+    out: str = typer.Option(..., "--out", help="被替换对象的统一社会信用代码。"),
+    reason: str = typer.Option(..., "--reason", help="替换理由，如“已于 2026-04-10 注销”。"),
+    json_out: bool = JSON_OPT,
+    traceback: bool = TRACEBACK_OPT,
+) -> None:
+    def body() -> Result:
+        from .. import clock
+        from ..draw import substitute as do_substitute
+        from ..plan import load_plan
+        from ..workspace import find_workspace
+
+        lp = load_plan(plan)
+        t = lp.plan.task(task)
+        ws = find_workspace(lp.path)
+        with ws.lock():
+            data = do_substitute(ws, lp, t, out, reason, now=clock.now())
+        warnings = data.pop("warnings")
+        lines = [f"已递补：任务 {t.id} 分层「{data['stratum']}」 {data['out']} → {data['in']}"
+                 f"（签序第 {data['ticket_rank']} 位的候补），理由：{data['reason']}",
+                 f"该层剩余候补 {data['reserves_left']} 户。已记入台账第 {data['ledger_seq']} 条。"]
+        return Result(data=data, lines=lines, warnings=warnings)
+
+    run("substitute", json_out, body, traceback)

@@ -1,0 +1,45 @@
+"""`ssj verify [FILE]`: recompute a draw and check every hash and the ledger chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .app import JSON_OPT, TRACEBACK_OPT, app
+from .common import Result, run
+
+MARK = {"通过": "✓", "不通过": "✗", "未核验": "-"}
+
+
+@app.command("verify", short_help="复核抽取、文件哈希和台账", help="复核：按抽取清单、池文件和种子重新计算抽取结果，核对所有文件哈希和台账哈希链，"
+                            "明确说明是否成立。FILE 可以是抽取清单 manifest.json、承诺文件 commitment.json 或台账 "
+                            "ledger.jsonl；不给 FILE 时核验当前工作区的台账和全部正式抽取。")
+def verify(
+    file: Path = typer.Argument(None, help="要核验的文件；省略则核验当前工作区。", dir_okay=False),
+    pool: Path = typer.Option(None, "--pool", dir_okay=False, help="池文件路径（不在工作区内核验时使用）。"),
+    commitment: Path = typer.Option(None, "--commitment", dir_okay=False, help="承诺文件路径（不在工作区内核验时使用）。"),
+    json_out: bool = JSON_OPT,
+    traceback: bool = TRACEBACK_OPT,
+) -> None:
+    def body() -> Result:
+        from ..errors import ExitCode
+        from ..verify import verify_path
+
+        reports = verify_path(file, pool=pool, commitment=commitment)
+        lines: list[str] = []
+        for rep in reports:
+            lines.append(f"核验 {rep.subject}")
+            lines += [f"  {MARK[c.status]} {c.text}" for c in rep.checks]
+        failed = [c for rep in reports for c in rep.checks if c.status == "不通过"]
+        skipped = [c for rep in reports for c in rep.checks if c.status == "未核验"]
+        if failed:
+            lines.append(f"结论：核验不通过（{len(failed)} 项不符）。")
+        elif skipped:
+            lines.append(f"结论：已核验的各项全部成立（另有 {len(skipped)} 项未核验或提示，见上）。")
+        else:
+            lines.append("结论：核验通过，抽取结果可由公开信息复算，文件与台账均未被改动。")
+        data = {"ok": not failed, "reports": [r.to_dict() for r in reports]}
+        return Result(data=data, lines=lines, exit_code=ExitCode.VERIFY_FAILED if failed else ExitCode.OK)
+
+    run("verify", json_out, body, traceback)

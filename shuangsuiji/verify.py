@@ -1,0 +1,355 @@
+"""`ssj verify`: recompute a draw from its manifest, pool file and seed; check every hash.
+
+What can be checked depends on what is at hand:
+- a stranger with the published manifest.json, pool.csv and commitment.json (one folder) gets
+  the recomputation and the file hashes;
+- inside the workspace, also the ledger: its hash chain, the draw entry (manifest and output
+  hashes), the freeze entry it rests on (recorded before the draw), and every substitution.
+Each check is one line saying what was compared; any failure makes the result VERIFY_FAILED.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FileMissing, InputInvalid
+from .fileio import sha256_file
+from .freeze import read_pool_csv
+from .ledger import check_chain
+from .workspace import Workspace, find_workspace
+
+PASS, FAIL, SKIP = "通过", "不通过", "未核验"
+
+
+@dataclass
+class Check:
+    status: str  # PASS / FAIL / SKIP
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"status": {PASS: "pass", FAIL: "fail", SKIP: "skipped"}[self.status], "text": self.text}
+
+
+@dataclass
+class Report:
+    subject: str
+    checks: list[Check] = field(default_factory=list)
+
+    def add(self, ok: bool, text: str, fail_text: str | None = None) -> bool:
+        self.checks.append(Check(PASS if ok else FAIL, text if ok else (fail_text or text)))
+        return ok
+
+    def skip(self, text: str) -> None:
+        self.checks.append(Check(SKIP, text))
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    @property
+    def complete(self) -> bool:
+        return all(c.status == PASS for c in self.checks)
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject, "ok": self.ok, "complete": self.complete,
+                "checks": [c.to_dict() for c in self.checks]}
+
+
+def _find(ws: Workspace | None, rel: str | None, beside: Path, override: Path | None = None) -> Path | None:
+    """A file named in a manifest: the override, the workspace path, or the same name beside it."""
+    if override is not None:
+        return override if override.is_file() else None
+    if not rel:
+        return None
+    p = Path(rel)
+    candidates = [p] if p.is_absolute() else []
+    if ws is not None and not p.is_absolute():
+        candidates.append(ws.root / p)
+    candidates.append(beside / p.name)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _rel(ws: Workspace | None, path: Path) -> str:
+    return ws.rel(path) if ws is not None else str(path)
+
+
+def _workspace_of(path: Path) -> Workspace | None:
+    try:
+        return find_workspace(path)
+    except FileMissing:
+        return None
+
+
+# --------------------------------------------------------------------------- ledger
+
+def verify_ledger(ws: Workspace) -> Report:
+    rep = Report(f"台账 {ws.rel(ws.ledger_path)}")
+    if not ws.ledger_path.exists():
+        rep.skip("工作区还没有台账（尚无任何正式操作）")
+        return rep
+    try:
+        entries = ws.ledger().read()
+    except InputInvalid as e:
+        rep.add(False, e.message)
+        return rep
+    chain = check_chain(entries)
+    rep.add(chain.ok, f"哈希链完整：{chain.entries} 条记录，逐条衔接",
+            f"哈希链在第 {chain.broken_seq} 条记录处断裂：{chain.reason}")
+    return rep
+
+
+# --------------------------------------------------------------------------- draw
+
+def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path | None = None,
+                commitment: Path | None = None) -> Report:
+    from .draw import derive_seed, draw_strata, seed_sha256
+
+    manifest_path = Path(manifest_path)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    kind = "试抽" if manifest.get("trial") else "正式抽取"
+    rep = Report(f"{kind} {manifest.get('task_number', '')}（{_rel(ws, manifest_path)}）")
+    beside = manifest_path.parent
+
+    # 1. The seed and its derivation.
+    seed = manifest["seed"]
+    rep.add(seed_sha256(seed) == manifest.get("seed_sha256"), f"种子「{seed}」的 SHA-256 与清单一致",
+            "清单中的种子与其 SHA-256 不符（种子被改动）")
+    expected_seed = derive_seed(seed, manifest["task_number"], trial=bool(manifest.get("trial")))
+    rep.add(expected_seed == manifest["sampler_seed"], f"抽取用种子按规则由公开种子和任务编号得出：{expected_seed}",
+            f"抽取用种子应为「{expected_seed}」，清单中为「{manifest['sampler_seed']}」")
+
+    # 2. The pool file and the commitment.
+    pool_path = _find(ws, manifest.get("pool_file"), beside, pool)
+    if pool_path is None:
+        rep.add(False, f"找不到池文件 {manifest.get('pool_file')}（可用 --pool 指定），无法复算")
+        return rep
+    pool_ok = rep.add(sha256_file(pool_path) == manifest["pool_sha256"],
+                      f"池文件 {_rel(ws, pool_path)} 的 SHA-256 与清单一致",
+                      f"池文件 {_rel(ws, pool_path)} 的 SHA-256 与清单不一致（池文件被修改）")
+    commit_path = _find(ws, manifest.get("commitment"), beside, commitment)
+    commit = None
+    if commit_path is None:
+        rep.skip(f"找不到承诺文件 {manifest.get('commitment')}，未核验各层户数与抽取数的承诺")
+    else:
+        rep.add(sha256_file(commit_path) == manifest["commitment_sha256"],
+                f"承诺文件 {_rel(ws, commit_path)} 的 SHA-256 与清单一致（承诺码 {manifest.get('commitment_code')}）",
+                f"承诺文件 {_rel(ws, commit_path)} 的 SHA-256 与清单不一致")
+        commit = json.loads(commit_path.read_text(encoding="utf-8"))
+        rep.add(commit.get("pool_sha256") == manifest["pool_sha256"] and commit.get("task") == manifest["task"],
+                "承诺记录中的池文件哈希与任务与清单一致", "承诺记录中的池文件哈希或任务与清单不一致")
+
+    # 3. Recompute every stratum.
+    try:
+        frozen = read_pool_csv(pool_path)
+    except InputInvalid as e:
+        rep.add(False, f"池文件无法读取：{e.message}")
+        return rep
+    ids = {name: [code for code, _ in rows] for name, rows in frozen.items()}
+    committed = {s["name"]: s for s in (commit or {}).get("strata", []) if s.get("drawable", True)}
+    listed = {s["name"] for s in manifest["strata"]}
+    expected_names = set(committed) if commit is not None else set(ids)
+    missing = sorted(expected_names - listed)
+    rep.add(not missing, "清单包含全部分层", f"清单缺少分层：{'、'.join(missing)}")
+    for s in manifest["strata"]:
+        name = s["name"]
+        pool_ids = ids.get(name, [])
+        if commit is not None:
+            c = committed.get(name)
+            rep.add(c is not None and c["take"] == s["take"] and c["pool_size"] == s["pool_size"] == len(pool_ids),
+                    f"分层「{name}」：可抽取 {s['pool_size']} 户，抽取 {s['take']} 户，与承诺和池文件一致",
+                    f"分层「{name}」：清单写可抽取 {s['pool_size']} 户、抽取 {s['take']} 户，承诺为 "
+                    f"{c['pool_size'] if c else '无此层'} 户、{c['take'] if c else '-'} 户，池文件中 {len(pool_ids)} 户")
+        else:
+            rep.add(s["pool_size"] == len(pool_ids), f"分层「{name}」：池文件中 {len(pool_ids)} 户，与清单一致",
+                    f"分层「{name}」：清单写可抽取 {s['pool_size']} 户，池文件中 {len(pool_ids)} 户")
+        try:
+            again = draw_strata({name: pool_ids}, [{"name": name, "pool_size": len(pool_ids), "take": s["take"]}],
+                                manifest["sampler_seed"], len(s["reserves"]))[0]
+        except Exception as e:  # noqa: BLE001 - a broken pool is a failed check, not a crash
+            rep.add(False, f"分层「{name}」无法按池文件复算：{getattr(e, 'message', e)}")
+            continue
+        rep.add(again["selected"] == s["selected"]
+                and again["selected_tickets"] == s.get("selected_tickets", again["selected_tickets"]),
+                f"分层「{name}」：复算抽中的 {len(s['selected'])} 户与清单完全一致（含顺序）",
+                f"分层「{name}」：复算的抽中名单与清单不一致" + _first_diff(again["selected"], s["selected"]))
+        rep.add(again["reserves"] == s["reserves"],
+                f"分层「{name}」：复算的 {len(s['reserves'])} 户候补与清单一致（含顺序）",
+                f"分层「{name}」：复算的候补名单与清单不一致" + _first_diff(again["reserves"], s["reserves"]))
+    if not pool_ok:
+        rep.add(False, "池文件与清单不符，以上复算结果不能证明抽取有效")
+
+    # 4. The ledger.
+    if ws is None:
+        rep.skip("不在工作区内，未核验台账（哈希链、抽取与固定名录记录）")
+    elif manifest.get("trial"):
+        rep.add(True, "试抽不记入台账，不具正式效力")
+        _check_trial_not_official(rep, ws, manifest_path)
+    else:
+        _check_ledger_for_draw(rep, ws, manifest_path, manifest, commit_path)
+    return rep
+
+
+def _first_diff(a: list[str], b: list[str]) -> str:
+    for i, (x, y) in enumerate(zip(a, b), 1):
+        if x != y:
+            return f"：第 {i} 位应为 {x}，清单为 {y}"
+    if len(a) != len(b):
+        return f"：应有 {len(a)} 户，清单为 {len(b)} 户"
+    return ""
+
+
+def _check_trial_not_official(rep: Report, ws: Workspace, manifest_path: Path) -> None:
+    rel = ws.rel(manifest_path)
+    entries = ws.ledger().entries(kind="draw")
+    rep.add(not any(e["data"].get("manifest") == rel for e in entries),
+            "台账中没有把该试抽记为正式抽取", "台账把试抽清单记为了抽取结果")
+
+
+def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, manifest: dict,
+                           commit_path: Path | None) -> None:
+    chain = verify_ledger(ws)
+    rep.checks.extend(chain.checks)
+    entries = ws.ledger().read()
+    rel = ws.rel(manifest_path)
+    draws = [e for e in entries if e.get("kind") == "draw" and e["data"].get("manifest") == rel]
+    if not rep.add(len(draws) == 1, f"台账第 {draws[0]['seq'] if draws else '?'} 条记录了该抽取",
+                   f"台账中{'没有' if not draws else '有多条'}该抽取清单的记录"):
+        return
+    entry = draws[0]
+    rep.add(sha256_file(manifest_path) == entry["data"]["manifest_sha256"],
+            "抽取清单的 SHA-256 与台账记录一致", "抽取清单的 SHA-256 与台账记录不一致（清单在抽取后被修改）")
+    bad = []
+    for frel, digest in entry.get("files", {}).items():
+        p = ws.root / frel
+        if not p.is_file():
+            bad.append(f"{frel}（缺失）")
+        elif sha256_file(p) != digest:
+            bad.append(f"{frel}（被修改）")
+    rep.add(not bad, f"抽取输出的 {len(entry.get('files', {}))} 个文件与台账记录的哈希一致",
+            "抽取输出与台账记录不一致：" + "、".join(bad))
+    freezes = [e for e in entries if e.get("kind") == "freeze" and e.get("task") == entry.get("task")
+               and e["seq"] < entry["seq"]]
+    in_force = freezes[-1] if freezes else None
+    if rep.add(in_force is not None and in_force["data"].get("commitment_sha256") == manifest["commitment_sha256"],
+               f"抽取所依据的承诺（承诺码 {manifest.get('commitment_code')}）是抽取前最后一次固定名录，"
+               f"记于台账第 {in_force['seq'] if in_force else '?'} 条，早于抽取",
+               "抽取所依据的承诺不是抽取前最后一次固定名录（或台账中没有该固定记录）"):
+        bad = []
+        for frel, digest in in_force.get("files", {}).items():
+            p = ws.root / frel
+            if not p.is_file() or sha256_file(p) != digest:
+                bad.append(frel)
+        rep.add(not bad, "固定名录的输出文件与台账记录的哈希一致",
+                "固定名录的输出文件与台账记录不一致：" + "、".join(bad))
+    later = [e for e in entries if e.get("kind") == "draw" and e.get("task") == entry.get("task")
+             and e["seq"] > entry["seq"] and e["data"].get("official")]
+    if later:
+        rep.skip(f"注意：该抽取已被台账第 {later[-1]['seq']} 条的重做抽取取代，不再有效")
+    _check_substitutions(rep, entries, entry, manifest, rel)
+
+
+def _check_substitutions(rep: Report, entries: list[dict], draw_entry: dict, manifest: dict, rel: str) -> None:
+    subs = [e for e in entries if e.get("kind") == "substitution" and e["data"].get("draw_manifest") == rel]
+    if not subs:
+        return
+    strata = {s["name"]: s for s in manifest["strata"]}
+    current = {c: s["name"] for s in manifest["strata"] for c in s["selected"]}
+    used: set[str] = set()
+    problems = []
+    for e in subs:
+        d = e["data"]
+        s = strata.get(d.get("stratum"))
+        if e["seq"] < draw_entry["seq"] or s is None:
+            problems.append(f"第 {e['seq']} 条")
+            continue
+        expected = next((c for c in s["reserves"] if c not in used), None)
+        if current.get(d.get("out")) != d.get("stratum") or d.get("in") != expected:
+            problems.append(f"第 {e['seq']} 条（{d.get('out')} → {d.get('in')}，应递补 {expected}）")
+            continue
+        used.add(d["in"])
+        del current[d["out"]]
+        current[d["in"]] = d["stratum"]
+    rep.add(not problems, f"{len(subs)} 次递补均按候补顺序取下一户并记有理由",
+            "递补记录不符合候补顺序：" + "；".join(problems))
+
+
+# --------------------------------------------------------------------------- commitment
+
+def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
+    path = Path(path)
+    commit = json.loads(path.read_text(encoding="utf-8"))
+    rep = Report(f"固定名录 {commit.get('task_number', '')}（{_rel(ws, path)}）")
+    beside = path.parent
+    for label, rel, digest in (("池文件", commit.get("pool_file"), commit.get("pool_sha256")),
+                               ("对象明细", (commit.get("pool_details") or {}).get("path"),
+                                (commit.get("pool_details") or {}).get("sha256")),
+                               ("执法人员池", (commit.get("officer_pool") or {}).get("path"),
+                                (commit.get("officer_pool") or {}).get("sha256"))):
+        p = _find(ws, rel, beside)
+        if p is None:
+            rep.skip(f"找不到{label} {rel}")
+        else:
+            rep.add(sha256_file(p) == digest, f"{label} {_rel(ws, p)} 的 SHA-256 与承诺记录一致",
+                    f"{label} {_rel(ws, p)} 的 SHA-256 与承诺记录不一致")
+    if ws is None:
+        rep.skip("不在工作区内，未核验台账")
+        return rep
+    rep.checks.extend(verify_ledger(ws).checks)
+    rel = ws.rel(path)
+    found = [e for e in ws.ledger().entries(kind="freeze") if e["data"].get("commitment") == rel]
+    if rep.add(bool(found), f"台账第 {found[0]['seq'] if found else '?'} 条记录了该固定名录",
+               "台账中没有该承诺文件的固定记录"):
+        rep.add(sha256_file(path) == found[0]["data"]["commitment_sha256"],
+                f"承诺文件的 SHA-256 与台账一致（承诺码 {found[0]['data'].get('code')}）",
+                "承诺文件的 SHA-256 与台账不一致（固定后被修改）")
+    return rep
+
+
+# --------------------------------------------------------------------------- dispatch
+
+def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | None = None,
+                commitment: Path | None = None) -> list[Report]:
+    """Verify one file (a draw or match manifest, a commitment, the ledger) or, with no file,
+    the ledger and every draw recorded in the workspace at `start`."""
+    if path is None:
+        ws = find_workspace(start or Path.cwd())
+        reports = [verify_ledger(ws)]
+        for e in ws.ledger().entries(kind="draw"):
+            p = ws.root / e["data"]["manifest"]
+            if p.is_file():
+                reports.append(verify_draw(p, ws=ws))
+            else:
+                r = Report(f"抽取 {e.get('task')}（{e['data']['manifest']}）")
+                r.add(False, "台账记录的抽取清单文件不存在")
+                reports.append(r)
+        return reports
+    path = Path(path)
+    if not path.is_file():
+        raise FileMissing(f"找不到要核验的文件：{path}")
+    ws = _workspace_of(path)
+    if path.suffix == ".jsonl":
+        if ws is None or path.resolve() != ws.ledger_path.resolve():
+            ws = Workspace(path.parent)
+        return [verify_ledger(ws)]
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputInvalid(f"{path} 不是 JSON 文件。",
+                           hint="可核验：抽取清单 manifest.json、承诺文件 commitment.json、台账 ledger.jsonl。") from None
+    kind = doc.get("kind") if isinstance(doc, dict) else None
+    if kind == "draw":
+        return [verify_draw(path, ws=ws, pool=pool, commitment=commitment)]
+    if kind == "commitment":
+        return [verify_commitment(path, ws=ws)]
+    if kind == "match":
+        try:
+            from .match import verify_match_manifest  # provided by the match module
+        except ImportError:
+            rep = Report(f"匹配清单 {path}")
+            rep.skip("本版本尚不能核验匹配清单")
+            return [rep]
+        return verify_match_manifest(path, ws=ws)
+    raise InputInvalid(f"{path} 不是 ssj 的抽取清单、承诺文件或台账。",
+                       hint="可核验：out/<任务>/draw/manifest.json、out/<任务>/freeze/commitment.json、ledger.jsonl。")
