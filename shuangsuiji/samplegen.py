@@ -155,7 +155,10 @@ def _hazchem(out: list[Entity], names: set) -> None:
         e.name = _name(e, names, W.HAZCHEM_SUFFIXES)
         e.licences.append(("危险化学品经营许可证", f"青宁危化经字〔{2021 + k % 5}〕{k + 1:04d}号"))
         if k < HAZCHEM_TWO_ROWS:
-            e.licences.append((W.SECOND_LICENCES[k % 3], f"QH{_h('lic2', e.index) % 10**10:010d}"))
+            second = W.SECOND_LICENCES[k % 3]
+            number = {"食品经营许可证": f"JY1630103{_h('jy', e.index) % 10**7:07d}",
+                      "成品油零售经营批准证书": f"油零售证书第{6301030 + k}号"}.get(second, f"630103{_h('yc', e.index) % 10**6:06d}")
+            e.licences.append((second, number))
 
 
 def _licences(out: list[Entity]) -> None:

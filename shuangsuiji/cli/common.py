@@ -29,6 +29,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     exit_code: ExitCode = ExitCode.OK
     table: object = None  # optional rich renderable for terminals
+    errors: list[dict] = field(default_factory=list)  # for the envelope when exit_code != 0 (human text: lines)
 
 
 def is_tty(stream=None) -> bool:
@@ -103,7 +104,7 @@ def emit(command: str, json_out: bool, result: Result | None = None, error: SsjE
     code = int(result.exit_code)
     if json_out:
         envelope = {"result_version": RESULT_VERSION, "command": command, "ok": code == 0,
-                    "exit_code": code, "data": result.data, "warnings": result.warnings, "errors": []}
+                    "exit_code": code, "data": result.data, "warnings": result.warnings, "errors": result.errors}
         print(json.dumps(envelope, ensure_ascii=False, indent=2, default=str))
         return code
     console = out_console()

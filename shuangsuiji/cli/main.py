@@ -12,6 +12,8 @@ from .app import app
 
 # One module per command (or command group), each attaching itself to the app on import.
 COMMAND_MODULES: list[str] = [
+    "init",
+    "check",
     "calendar",
     "plan",
     "report",
