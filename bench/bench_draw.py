@@ -1,0 +1,179 @@
+"""Benchmark the draw (issue 3), each against a baseline measured in the same run.
+
+1. The draw over a 1,000,000-entity pool vs `consistent-sampler`'s `sampler` on the same ids
+   (take 3 % plus reserves): ratio must be <= 1.0, outputs identical.
+2. freeze + draw end to end from a 200,000-row target xlsx vs python-calamine's parse of that
+   sheet: ratio must be <= 2.5.
+
+Run:  .venv/bin/python bench/bench_draw.py [--rows 200000] [--pool 1000000]
+Prints `RESULT ...` summary lines (gathered by bench/run.py); exits 1 if a bound is missed.
+Deterministic: data derived arithmetically, no random module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shuangsuiji.clock import TZ  # noqa: E402
+from shuangsuiji.codes import build_code  # noqa: E402
+
+RISKS = ["低", "一般", "较高", "高", "低", "低", "一般", "低"]
+TYPES = ["企业", "个体工商户", "企业", "农民专业合作社", "个体工商户"]
+INDUSTRIES = ["批发和零售业", "餐饮业", "住宿业", "租赁和商务服务业", "房地产业", "娱乐业", "制造业"]
+AREAS = ["人民街所", "南滩所", "饮马街所", "仓门街所", "礼让街所", "总寨所"]
+STATES = ["存续"] * 30 + ["在业", "注销", "吊销"]
+
+PLAN = """\
+year: 2026
+office: 城中区联席办（基准测试）
+departments:
+  - {id: SCJG, name: 城中区市场监督管理局}
+items:
+  - {id: SX01, name: 企业公示信息的检查, department: SCJG, category: 市场监管综合}
+rosters:
+  targets: ../data/targets.xlsx
+  inspectors: ../data/inspectors.xlsx
+tasks:
+  - id: T01
+    number: 城中市监抽查〔2026〕1号
+    name: 企业公示信息随机抽查
+    initiator: SCJG
+    items: [SX01]
+    sampling:
+      strata:
+        低: {ratio: 0.03, min_count: 1}
+        一般: {ratio: 0.05, min_count: 1}
+        较高: {ratio: 0.10, min_count: 1}
+        高: {ratio: 0.30, min_count: 1}
+      default: {ratio: 0.03}
+    exclusions:
+      established_within_days: 90
+    draw_date: 2026-04-08
+    window: {start: 2026-04-15, end: 2026-07-31}
+"""
+
+
+def code(i: int) -> str:
+    kind = ("91", "92", "93")[i % 3]
+    return build_code(f"{kind}630103", "%08d" % ((i * 7919 + 12345678) % 10**8))
+
+
+def write_targets(path: Path, rows: int) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("名录")
+    ws.append(["统一社会信用代码", "企业名称", "市场主体类型", "行业", "住所", "法定代表人", "联系电话",
+               "属地监管所", "登记状态", "成立日期", "信用风险分类", "上次检查日期"])
+    for i in range(rows):
+        ws.append([code(i), f"西宁城中区第{i}号商贸有限公司", TYPES[i % 5], INDUSTRIES[i % 7],
+                   f"城中区人民街{i % 997}号", f"经营者{i % 1000}", f"1380000{i % 10000:04d}",
+                   AREAS[i % 6], STATES[i % 33], date(2000 + i % 26, 1 + i % 12, 1 + i % 28),
+                   RISKS[i % 8], None])
+    wb.save(path)
+
+
+def write_inspectors(path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("人员")
+    ws.append(["执法证号", "姓名", "部门", "所属所", "执法门类", "业务专长", "是否专家", "执法证有效期至", "在岗状态"])
+    for i in range(60):
+        ws.append([f"6301030{i:04d}", f"检查员{i}", "SCJG", AREAS[i % 6], "市场监管综合", "", "否",
+                   date(2028, 12, 31), "在岗"])
+    wb.save(path)
+
+
+def timed(fn):
+    gc.collect()
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def bench_pool(n: int) -> bool:
+    from consistent_sampler import sampler
+
+    from shuangsuiji.draw import default_reserves, draw_strata
+    from shuangsuiji.sampler import sampler_seed
+
+    ids = [code(i) for i in range(n)]
+    take = n * 3 // 100
+    reserves = default_reserves(take, n)
+    seed = sampler_seed("20260408-07-41-93-58-26-11-04", "城中市监抽查〔2026〕1号")
+    strata = [{"name": "全部", "pool_size": n, "take": take}]
+    ours, t_ours = timed(lambda: draw_strata({"全部": ids}, strata, seed))
+    theirs, t_pkg = timed(lambda: list(sampler(ids, seed=seed, take=take + reserves)))
+    same = (ours[0]["selected"] + ours[0]["reserves"] == [t[1] for t in theirs]
+            and ours[0]["selected_tickets"] + ours[0]["reserve_tickets"] == [t[0] for t in theirs])
+    ratio = t_ours / t_pkg
+    print(f"RESULT draw pool={n} take={take}+{reserves}: ours {t_ours:.2f}s package {t_pkg:.2f}s "
+          f"ratio {ratio:.2f} (bound 1.0) {'identical' if same else 'DIFFERENT'}", flush=True)
+    return same and ratio <= 1.0
+
+
+def bench_end_to_end(rows: int) -> bool:
+    from python_calamine import CalamineWorkbook
+
+    from shuangsuiji.draw import draw_from_plan
+    from shuangsuiji.freeze import freeze_from_plan
+
+    root = Path(tempfile.mkdtemp(prefix="ssj-bench-draw-"))
+    try:
+        (root / "workspace.yaml").write_text("name: bench\n", encoding="utf-8")
+        (root / "plans").mkdir()
+        (root / "data").mkdir()
+        plan = root / "plans" / "plan.yaml"
+        plan.write_text(PLAN, encoding="utf-8")
+        start = time.perf_counter()
+        write_targets(root / "data" / "targets.xlsx", rows)
+        write_inspectors(root / "data" / "inspectors.xlsx")
+        print(f"   (wrote {rows}-row roster in {time.perf_counter() - start:.1f}s)", flush=True)
+
+        def calamine():
+            return CalamineWorkbook.from_path(str(root / "data" / "targets.xlsx")).get_sheet_by_index(0).to_python()
+
+        now = datetime(2026, 4, 8, 9, 30, tzinfo=TZ)
+
+        def ours():
+            shutil.rmtree(root / "out", ignore_errors=True)
+            (root / "ledger.jsonl").unlink(missing_ok=True)
+            frozen = freeze_from_plan(plan, "T01", now=now)
+            drawn = draw_from_plan(plan, "T01", "20260408074193582611", now=now, seed_source="bench")
+            return frozen, drawn
+
+        base = min(timed(calamine)[1] for _ in range(2))
+        (frozen, drawn), t1 = timed(ours)
+        t2 = timed(ours)[1]
+        t_ours = min(t1, t2)
+        ratio = t_ours / base
+        pool = sum(s["pool_size"] for s in frozen["strata"])
+        print(f"RESULT freeze+draw {rows}-row xlsx (pool {pool}, drawn {drawn['selected_total']}): "
+              f"ours {t_ours:.2f}s calamine parse {base:.2f}s ratio {ratio:.2f} (bound 2.5)", flush=True)
+        return ratio <= 2.5
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--pool", type=int, default=1_000_000)
+    args = parser.parse_args()
+    ok = bench_pool(args.pool)
+    ok = bench_end_to_end(args.rows) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
