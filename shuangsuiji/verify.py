@@ -344,12 +344,26 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
     if kind == "commitment":
         return [verify_commitment(path, ws=ws)]
     if kind == "match":
-        try:
-            from .match import verify_match_manifest  # provided by the match module
-        except ImportError:
+        hook = _match_verifier()
+        if hook is None:
             rep = Report(f"匹配清单 {path}")
             rep.skip("本版本尚不能核验匹配清单")
             return [rep]
-        return verify_match_manifest(path, ws=ws)
+        return hook(path, ws=ws)
     raise InputInvalid(f"{path} 不是 ssj 的抽取清单、承诺文件或台账。",
                        hint="可核验：out/<任务>/draw/manifest.json、out/<任务>/freeze/commitment.json、ledger.jsonl。")
+
+
+def _match_verifier():
+    """`verify_match_manifest(path, ws=...) -> list[Report]` from the match stage, if it provides one."""
+    import importlib
+
+    for name in ("matchverify", "match", "matchflow"):
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ImportError:
+            continue
+        hook = getattr(module, "verify_match_manifest", None)
+        if hook is not None:
+            return hook
+    return None
