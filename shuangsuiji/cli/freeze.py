@@ -37,11 +37,14 @@ def freeze(
 def freeze_lines(d: dict) -> list[str]:
     again = f"（第 {d['freeze_no']} 次固定）" if d["freeze_no"] > 1 else ""
     lines = [f"已固定任务 {d['task']}（{d['task_number']} {d['task_name']}）的抽取名录{again}。", ""]
-    lines.append("分层        名录内    排除    可抽取    抽取数    规则")
+    from ..writers import display_width
+
+    width = max([display_width(s["name"]) for s in d["strata"]] + [4]) + 2
+    lines.append(_pad("分层", width) + "  名录内    排除  可抽取  抽取数  规则")
     for s in d["strata"]:
         excluded = sum(s["excluded"].values())
         take = str(s["take"]) if s["drawable"] else "-"
-        lines.append(f"{s['name']:<8}{s['in_roster']:>8}{excluded:>8}{s['pool_size']:>10}{take:>10}    "
+        lines.append(f"{_pad(s['name'], width)}{s['in_roster']:>8}{excluded:>8}{s['pool_size']:>8}{take:>8}  "
                      f"{s['rule_text'] if s['drawable'] else '不参与抽取'}")
         if s["excluded"]:
             lines.append("            排除原因：" + "；".join(f"{r} {n} 户" for r, n in s["excluded"].items()))
@@ -59,6 +62,12 @@ def freeze_lines(d: dict) -> list[str]:
               f"池文件：{d['pool_file']}（SHA-256 {d['pool_sha256']}）",
               "请在产生随机种子之前公开公布承诺码（可连同池文件和承诺文件），然后公开产生种子，再运行 ssj draw。"]
     return lines
+
+
+def _pad(text: str, width: int) -> str:
+    from ..writers import display_width
+
+    return text + " " * max(0, width - display_width(text))
 
 
 def freeze_warnings(d: dict) -> list[str]:
