@@ -20,9 +20,9 @@ from .codes import ALPHABET, build_code
 from .fileio import write_with
 from .writers import Sheet, write_csv, write_xlsx
 
-EXPORTED = date(2026, 3, 31)
-FIXED_STAMP = "2026-03-31T08:00:00Z"
-ZIP_TIME = (2026, 3, 31, 8, 0, 0)
+EXPORTED = date(2026, 9, 15)
+FIXED_STAMP = "2026-09-15T08:00:00Z"
+ZIP_TIME = (2026, 9, 15, 8, 0, 0)
 TARGET_HEADERS = ["序号", "统一社会信用代码", "企业名称", "市场主体类型", "行业", "住所", "法定代表人(负责人)", "联系电话",
                   "登记机关", "属地监管所", "登记状态", "成立日期", "信用风险分类", "许可证名称", "许可证编号", "上次检查日期"]
 OFFICER_HEADERS = ["序号", "执法证号", "工号", "姓名", "部门", "所属所", "执法门类", "业务专长", "是否专家",
@@ -107,8 +107,8 @@ def _entity(i: int, industry: str, codes: set, names: set) -> Entity:
     state = ("注销" if u < 0.012 else "吊销") if u < 0.02 else ("存续" if u < 0.87 else "在业")
     r = _unit("risk", i)
     risk = "低" if r < 0.50 else "一般" if r < 0.85 else "较高" if r < 0.95 else "高"
-    if _unit("new", i) < 0.03:
-        established = date(2026, 1, 1) + timedelta(days=_h("day", i) % 90)
+    if _unit("new", i) < 0.04:  # newly established: some within 90 days of every task's draw date
+        established = date(2026, 1, 1) + timedelta(days=_h("day", i) % (EXPORTED - date(2026, 1, 1)).days)
     else:
         established = date(1998, 1, 1) + timedelta(days=int(_unit("age", i) ** 0.6 * 10226))
     e = Entity(i, _code(i, etype, codes), "", etype, industry, area, state, established, risk)
