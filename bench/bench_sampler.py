@@ -2,8 +2,8 @@
 
 Run:  .venv/bin/python bench/bench_sampler.py [--n 1000000]
 
-Prints one line per measurement, e.g.
-    sampler 1e6 take=30000: ours 1.23s package 4.56s ratio 0.27 identical
+Prints one RESULT line per measurement (gathered by bench/run.py), e.g.
+    RESULT sampler 1e6 take=30000: ours 1.23s package 4.56s ratio 0.27 identical
 and exits 1 if any output differs from the package or any ratio exceeds 1.0.
 Deterministic: the ids are derived arithmetically, no random module.
 """
@@ -64,7 +64,7 @@ def main() -> int:
         same = [(t.ticket, t.id) for t in ours] == [(t[0], t[1]) for t in theirs]
         ratio = t_ours / t_pkg
         ok = ok and same and ratio <= 1.0
-        print(f"sampler {label} take={take}: ours {t_ours:.2f}s package {t_pkg:.2f}s "
+        print(f"RESULT sampler {label} take={take}: ours {t_ours:.2f}s package {t_pkg:.2f}s "
               f"ratio {ratio:.2f} {'identical' if same else 'DIFFERENT'}", flush=True)
         del ours, theirs
     return 0 if ok else 1

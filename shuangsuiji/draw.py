@@ -24,7 +24,7 @@ from . import __version__
 from .errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
 from .fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
 from .drawfiles import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
-from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_csv
+from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_ids
 from .plan import LoadedPlan, Task
 from .progress import report
 from .sampler import sample, sampler_seed, trial_sampler_seed
@@ -129,14 +129,14 @@ ROLE_TEXT = {"targets": "检查对象名录", "inspectors": "执法检查人员�
              "special": "专项库", "neighbour": "相邻地区执法人员名录"}
 
 
-def _load_frozen_pool(ws: Workspace, commitment: dict) -> tuple[dict[str, list[tuple[str, str]]], Path]:
+def _load_frozen_pool(ws: Workspace, commitment: dict) -> tuple[dict[str, list[str]], Path]:
     path = _resolve(ws, commitment["pool_file"])
     if not path.is_file():
         raise VerifyFailed(f"池文件不存在：{commitment['pool_file']}", hint="固定名录的输出被移动或删除；请从备份恢复。")
     if sha256_file(path) != commitment["pool_sha256"]:
         raise VerifyFailed(f"池文件 {commitment['pool_file']} 与承诺记录的哈希不一致（固定后被修改）。",
                            hint="请从备份恢复；不要手工编辑固定名录的输出。")
-    return read_pool_csv(path), path
+    return read_pool_ids(path), path
 
 
 def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], dict[str, list]]:
@@ -199,13 +199,12 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         warnings.append("该任务已完成匹配派发；重做抽取后须重新匹配（ssj match --redo）。")
 
     report(progress, "读取固定的抽取池", 0, 1)
-    pool, _ = _load_frozen_pool(ws, commitment)
-    ids = {name: [code for code, _ in rows] for name, rows in pool.items()}
+    ids, _ = _load_frozen_pool(ws, commitment)
     derived = derive_seed(seed, task.number, trial=dry_run)
     report(progress, "抽取", 0, 1)
     strata = draw_strata(ids, commitment["strata"], derived, reserves)
     report(progress, "抽取", 1, 1)
-    position = dict(zip((code for rows in pool.values() for code, _ in rows), itertools.count()))
+    position = dict(zip((code for codes in ids.values() for code in codes), itertools.count()))
     details = _load_details(ws, commitment, {c: position[c] for s in strata for c in s["selected"] + s["reserves"]})
 
     draw_no = len(previous) + 1

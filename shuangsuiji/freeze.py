@@ -376,7 +376,10 @@ def details_tsv_bytes(strata: list[Stratum]) -> bytes:
 
 def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:
     """stratum -> [(credit code, name as written in the file)] from a pool file, in file order."""
-    text = Path(path).read_bytes().decode("utf-8-sig")
+    return _parse_pool(Path(path).read_bytes().decode("utf-8-sig"), path)
+
+
+def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header != POOL_HEADERS:
@@ -386,6 +389,25 @@ def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:
         if len(row) != 3:
             raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
         out.setdefault(row[0], []).append((row[1], row[2]))
+    return out
+
+
+def read_pool_ids(path: Path) -> dict[str, list[str]]:
+    """stratum -> [credit code] from a pool file, in file order (fast path for unquoted files)."""
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    if '"' in text:  # quoted cells may hold commas or line breaks: parse properly
+        return {k: [c for c, _ in v] for k, v in _parse_pool(text, path).items()}
+    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    if lines[0] != ",".join(POOL_HEADERS):
+        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {lines[0]}。")
+    out: dict[str, list[str]] = {}
+    for n, line in enumerate(lines[1:], 2):
+        if not line:
+            continue
+        parts = line.split(",", 2)
+        if len(parts) != 3:
+            raise InputInvalid(f"池文件 {path} 第{n}行应有 3 列。")
+        out.setdefault(parts[0], []).append(parts[1])
     return out
 
 

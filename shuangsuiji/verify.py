@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import FileMissing, InputInvalid
 from .fileio import sha256_file
-from .freeze import read_pool_csv
+from .freeze import read_pool_ids
 from .ledger import check_chain
 from .workspace import Workspace, find_workspace
 
@@ -142,11 +142,10 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
 
     # 3. Recompute every stratum.
     try:
-        frozen = read_pool_csv(pool_path)
+        ids = read_pool_ids(pool_path)
     except InputInvalid as e:
         rep.add(False, f"池文件无法读取：{e.message}")
         return rep
-    ids = {name: [code for code, _ in rows] for name, rows in frozen.items()}
     committed = {s["name"]: s for s in (commit or {}).get("strata", []) if s.get("drawable", True)}
     listed = {s["name"] for s in manifest["strata"]}
     expected_names = set(committed) if commit is not None else set(ids)

@@ -270,3 +270,15 @@ def test_entities_drawn_by_another_task_are_excluded(tmp_path, invoke, monkeypat
     expected = {c for c in restaurants if c not in drawn or c in high}
     assert pool - {"统一社会信用代码"} == expected
     assert stratum["excluded"].get(R_DRAWN, 0) == len(restaurants - expected) > 0
+
+
+@pytest.mark.parametrize("names", [["甲公司", "乙公司", "丙公司"], ['甲"公司', "乙,公司", "丙\r\n公司"]])
+def test_pool_readers_agree_quoted_or_not(tmp_path, names):
+    from shuangsuiji.drawfiles import fast_csv_bytes
+    from shuangsuiji.freeze import POOL_HEADERS, read_pool_csv, read_pool_ids
+
+    rows = [("低", code(1), names[0]), ("低", code(2), names[1]), ("高", code(3), names[2])]
+    path = tmp_path / "pool.csv"
+    path.write_bytes(fast_csv_bytes(POOL_HEADERS, rows))
+    assert read_pool_csv(path) == {"低": [(code(1), names[0]), (code(2), names[1])], "高": [(code(3), names[2])]}
+    assert read_pool_ids(path) == {"低": [code(1), code(2)], "高": [code(3)]}
