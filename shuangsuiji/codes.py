@@ -126,6 +126,11 @@ def _org_ok(code: str) -> bool:
     return body.isalnum() and body.isascii() and org_check_char(body) == code[16]
 
 
+def problem_code(reason: str) -> str:
+    """The Problem.code for a code's reason: "code_number" (a spreadsheet number) or "code_invalid"."""
+    return "code_number" if reason == NUMBER_REASON else "code_invalid"
+
+
 def number_cell_reason(value) -> str | None:
     """A numeric spreadsheet cell in a code column: the reason it cannot be used, or None when
     it is a 15-digit 注册号 held exactly (below 2^53 a double keeps every digit)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import cells
 from .cells import Chunk
-from .codes import check_code, check_column, normalise_code
+from .codes import check_code, check_column, normalise_code, problem_code
 from .errors import InputInvalid, Problem, SsjError
 from .fileio import sha256_file
 from .inspector_intake import INSPECTOR_COLUMNS, InspectorIntake, read_inspectors
@@ -112,7 +112,8 @@ def _collect(lp: LoadedPlan, progress) -> Rosters:
             intake = _guard(out, f"neighbour:{d.id}", lp.resolve(d.neighbour_inspectors),
                             lambda p, dept=d.id: read_inspectors(p, plan, department=dept))
             out.neighbours[d.id] = intake.inspectors if intake else []
-    codes = set(map(attrgetter("credit_code"), out.targets))
+    # None when the target roster could not be read: then "not in the roster" is not reported.
+    codes = set(map(attrgetter("credit_code"), out.targets)) if targets else None
     if plan.rosters.conflicts:
         path = lp.resolve(plan.rosters.conflicts)
         found = _guard(out, "conflicts", path, lambda p: read_conflicts(p, lp, officers, codes))
@@ -161,7 +162,7 @@ def _column_keys(lp: LoadedPlan) -> list[Problem]:
 
 # -- 回避名单 --------------------------------------------------------------------------------------
 def read_conflicts(path: Path, lp: LoadedPlan, officers: InspectorIntake | None,
-                   codes: set[str]) -> tuple[list[Conflict], RosterReport]:
+                   codes: set[str] | None) -> tuple[list[Conflict], RosterReport]:
     extra = lp.plan.rosters.columns.conflicts
     fields = [FieldSpec(n, tuple(extra.get(n, ())) + a, n in ("inspector_id", "credit_code"))
               for n, a in CONFLICT_COLUMNS.items()]
@@ -180,7 +181,7 @@ def read_conflicts(path: Path, lp: LoadedPlan, officers: InspectorIntake | None,
     return out, rep
 
 
-def _conflicts_of(chunk: Chunk, by_id: dict, aliases: dict, codes: set[str]) -> list[Conflict]:
+def _conflicts_of(chunk: Chunk, by_id: dict, aliases: dict, codes: set[str] | None) -> list[Conflict]:
     raw_codes = chunk.raw("credit_code")
     norm, reasons = check_column(raw_codes)
     ids = ["".join(x.split()).upper() for x in chunk.texts("inspector_id")]
@@ -189,12 +190,12 @@ def _conflicts_of(chunk: Chunk, by_id: dict, aliases: dict, codes: set[str]) -> 
     for i, (code, reason) in enumerate(zip(norm, reasons)):
         officer_id = aliases.get(ids[i], ids[i])
         if reason:
-            chunk.report(i, "credit_code", raw_codes[i], reason + "；该回避关系无法使用", code="code_invalid")
+            chunk.report(i, "credit_code", raw_codes[i], reason + "；该回避关系无法使用", code=problem_code(reason))
         if not officer_id:
             chunk.report(i, "inspector_id", "", "执法证号/工号为空；该回避关系无法使用")
         if i in chunk.rejected:
             continue
-        _conflict_warnings(chunk, i, officer_id, by_id.get(officer_id), (names[i], why[i]), code in codes, code)
+        _conflict_warnings(chunk, i, officer_id, by_id.get(officer_id), (names[i], why[i]), codes is None or code in codes, code)
         out.append(Conflict(officer_id, code, why[i], Source(chunk.table.display, chunk.table.sheet, chunk.numbers[i])))
     return out
 
@@ -216,7 +217,7 @@ def _conflict_warnings(chunk: Chunk, i: int, officer_id: str, officer, texts: tu
 
 
 # -- 专项库 ----------------------------------------------------------------------------------------
-def read_special_list(path: Path, codes: set[str]) -> tuple[set[str], RosterReport]:
+def read_special_list(path: Path, codes: set[str] | None) -> tuple[set[str], RosterReport]:
     """A CSV/xlsx of credit codes (with a code header, or one headerless column of codes)."""
     fields = [FieldSpec("credit_code", TARGET_COLUMNS["credit_code"], True),
               FieldSpec("name", TARGET_COLUMNS["name"])]
@@ -231,8 +232,8 @@ def read_special_list(path: Path, codes: set[str]) -> tuple[set[str], RosterRepo
         norm, reasons = check_column(raw)
         for i, (code, reason) in enumerate(zip(norm, reasons)):
             if reason:
-                chunk.report(i, "credit_code", raw[i], reason, code="code_invalid")
-            elif code not in codes:
+                chunk.report(i, "credit_code", raw[i], reason, code=problem_code(reason))
+            elif codes is not None and code not in codes:
                 chunk.report(i, "credit_code", code, "检查对象名录中没有该代码（或该行被拒收），不会被抽到",
                              severity="warning", code="special_unknown_target")
             else:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import cells
 from .cells import Chunk
-from .codes import NUMBER_REASON, check_column, excel_shows, number_cell_reason
+from .codes import check_column, excel_shows, number_cell_reason, problem_code
 from .errors import Problem
 from .plan import Plan
 from .progress import report
@@ -171,7 +171,7 @@ def _codes(chunk: Chunk) -> tuple[list[str], list[str]]:
         if reason:
             shown = excel_shows(raw[i]) if isinstance(raw[i], float) else None
             chunk.report(i, "credit_code", raw[i], reason, value=shown,
-                         code="code_number" if reason == NUMBER_REASON else "code_invalid")
+                         code=problem_code(reason))
         elif type(raw[i]) is float and number_cell_reason(raw[i]) is None:
             chunk.report(i, "credit_code", raw[i], "15 位注册号被存成了数字（数值完整，已按文本读取）；"
                          "请把该列设为「文本」格式", severity="warning", code="code_number")

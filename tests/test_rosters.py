@@ -331,3 +331,14 @@ def test_not_a_workbook(tmp_path):
     with pytest.raises(InputInvalid) as e:
         load(tmp_path / "plan.yaml")
     assert "无法读取 Excel 文件" in e.value.problems[0].reason
+
+
+def test_unreadable_targets_do_not_flood_other_files_with_unknown_codes(tmp_path):
+    write_csv(tmp_path / "conflicts.csv", [["执法证号", "统一社会信用代码", "回避原因"], ["63010300001", code(1), "亲属"]])
+    write_xlsx(tmp_path / "special.xlsx", [[code(1)], [code(2)]], title=None)  # headerless xlsx
+    plan = basic_workspace(tmp_path, rosters_extra="conflicts: conflicts.csv\nspecial_lists:\n  电梯: special.xlsx")
+    (tmp_path / "targets.xlsx").unlink()
+    r = collect_rosters(load_plan(plan))
+    assert r.special_lists == {"电梯": {code(1), code(2)}} and len(r.conflicts) == 1
+    assert not [p for p in r.problems if "没有该代码" in p.reason]
+    assert [p.code for p in r.unusable] == ["file_missing"]
