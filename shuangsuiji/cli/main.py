@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "draw",
     "substitute",
     "verify",
+    "match",
     "publish",
     "summary",
 ]
