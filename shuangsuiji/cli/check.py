@@ -19,7 +19,7 @@ HELP = ("检查计划文件及其引用的全部名录（检查对象、执法�
         "无法读取的文件或计划错误）；4 找不到计划文件。")
 
 
-@app.command("check", help=HELP)
+@app.command("check", short_help="检查计划和名录，生成问题清单", help=HELP)
 def check(
     plan: Path = PLAN_OPT,
     out: Path = typer.Option(None, "--out", "-o", file_okay=False,

@@ -13,7 +13,7 @@ HELP = ("建立新的工作区：示例年度计划（plans/）、示例名录�
         "目录须不存在或为空；不会覆盖任何已有文件。")
 
 
-@app.command("init", help=HELP)
+@app.command("init", short_help="建立新的工作区（含示例计划和名录）", help=HELP)
 def init(
     directory: Path = typer.Argument(..., help="工作区目录（不存在则新建；已存在时须为空目录）。", file_okay=False),
     json_out: bool = JSON_OPT,
