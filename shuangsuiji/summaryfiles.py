@@ -101,7 +101,7 @@ def text_lines(s: Summary, written: str | None) -> list[str]:
                      + (f"，抽取 {t.entities} 户，完成 {t.complete} 户" if t.entities else ""))
         for d in t.departments:
             codes = " ".join(f"{c}×{n}" for c, n in ((c, d.by_code.get(c, 0)) for c in RESULT_CODES) if n)
-            follow = "、".join(f"{f}×{n}" for f, n in d.follow_ups.items())
+            follow = "、".join(f"{f}×{d.follow_ups[f]}" for f in FOLLOW_UPS if d.follow_ups.get(f))
             lines.append(f"  {d.name}：抽取 {d.drawn}，已检查 {d.inspected}，未检查 {d.not_inspected}；"
                          f"结果 {codes or '—'}；发现问题率 {pct(d.problem_rate)}；后续处置 {follow or '—'}；"
                          f"逾期录入 {d.late}" + (f"；结果表错误 {d.errors} 处" if d.errors else ""))
