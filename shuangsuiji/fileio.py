@@ -13,6 +13,17 @@ from pathlib import Path
 from .errors import StateError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _usual_mode(path: Path, *, directory: bool = False) -> None:
+    """mkstemp/mkdtemp create 0600/0700; give outputs the mode a normal write would (umask)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -47,6 +58,7 @@ def atomic_path(target: Path, *, overwrite: bool = True):
         yield tmp_path
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
+        _usual_mode(tmp_path)
         if not overwrite and target.exists():
             raise StateError(f"文件已存在，不会覆盖：{target}")
         os.replace(tmp_path, target)
@@ -90,6 +102,7 @@ def staged_dir(target: Path):
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
+        _usual_mode(tmp, directory=True)
         os.replace(tmp, target)
     finally:
         if tmp.exists():

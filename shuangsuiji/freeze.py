@@ -166,11 +166,13 @@ def _in_scope(t: Target, task: Task, special: set[str] | None) -> bool:
     scope = task.scope
     if not scope.directed:
         return True
-    if scope.entity_types and not any(x == t.entity_type or x in t.entity_type for x in scope.entity_types):
+    # Type, industry and area match the roster's cell exactly: a substring rule would let
+    # 娱乐业 also catch 文化、体育和娱乐业, and nobody could predict the pool from the plan.
+    if scope.entity_types and t.entity_type not in scope.entity_types:
         return False
-    if scope.industries and not any(x in t.industry for x in scope.industries):
+    if scope.industries and t.industry not in scope.industries:
         return False
-    if scope.areas and not any(x == t.area or x in t.area for x in scope.areas):
+    if scope.areas and t.area not in scope.areas:
         return False
     if scope.licence and not any(scope.licence in lic for lic in t.licences):
         return False

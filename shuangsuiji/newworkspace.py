@@ -46,7 +46,6 @@ def create_workspace(dest: Path, *, now: datetime) -> list[Path]:
     else:
         with staged_dir(dest) as tmp:
             files = _fill(tmp, dest.resolve().name, now)
-    _permissions(dest)
     return files
 
 
@@ -76,15 +75,3 @@ def _marker(name: str, now: datetime) -> str:
             f"created: \"{stamp(now)}\"\n"
             f"tool_version: \"{__version__}\"\n"
             f"plan: plans/{SAMPLE_PLAN}\n")
-
-
-def _permissions(root: Path) -> None:
-    """Temp files and folders are private (0600/0700); give the workspace the usual umask modes."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(root, 0o777 & ~mask)
-    for folder, dirs, files in os.walk(root):
-        for d in dirs:
-            os.chmod(Path(folder) / d, 0o777 & ~mask)
-        for f in files:
-            os.chmod(Path(folder) / f, 0o666 & ~mask)

@@ -117,7 +117,11 @@ class DeadlineOverrides(Model):
 
 
 class Scope(Model):
-    """定向 (directed: filter first) or 不定向 (all drawable entities of the registry)."""
+    """定向 (directed: filter first) or 不定向 (all drawable entities of the registry).
+
+    entity_types, industries and areas match the roster's cell exactly (one of the listed
+    values); licence matches a licence whose name contains the text.
+    """
 
     directed: bool = False
     entity_types: list[str] = Field(default_factory=list)

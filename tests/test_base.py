@@ -130,3 +130,18 @@ def test_error_envelope_and_exit_code(capsys):
     assert code == ExitCode.INPUT_INVALID == 3
     assert envelope["ok"] is False and envelope["command"] == "check"
     assert envelope["errors"][0]["problems"][0]["message"] == "a.xlsx：缺列"
+
+
+def test_outputs_get_the_usual_file_mode_not_mkstemp_private(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = write_text_atomic(tmp_path / "m.json", "{}")
+        with staged_dir(tmp_path / "draw") as tmp:
+            (tmp / "a.txt").write_text("x")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "draw").stat().st_mode) == 0o755

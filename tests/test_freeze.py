@@ -117,7 +117,7 @@ def test_build_pool_input_order_does_not_matter(tmp_path):
 
 def test_directed_scope_and_recent_draws_with_high_risk_exempt(tmp_path):
     plan = _plan(tmp_path)
-    task = plan.task("T02")  # 餐饮业 only; drawn since 2026-01-01 excluded unless 高
+    task = plan.task("T02")  # 餐饮业 only (exact cell match); drawn since 2026-01-01 excluded unless 高
     targets = [_t(1, industry="餐饮业"), _t(2, industry="正餐服务（餐饮业）"), _t(3),
                _t(4, industry="餐饮业"), _t(5, industry="餐饮业", risk="高"),
                _t(6, industry="餐饮业", last_inspected=date(2026, 2, 3)),
@@ -127,9 +127,10 @@ def test_directed_scope_and_recent_draws_with_high_risk_exempt(tmp_path):
              code(8): Drawn(date(2025, 11, 1), "T09")}
     res = build_pool(plan, task, targets, drawn=drawn)
     (s,) = res.strata
-    assert sorted(t.credit_code for t in s.pool) == sorted([code(1), code(2), code(5), code(7), code(8)])
-    assert dict(s.excluded) == {R_SCOPE: 1, R_DRAWN: 1, R_INSPECTED: 1}
-    assert res.out_of_scope == 1
+    # code(2)'s industry only contains 餐饮业: out of scope, like code(3) with no industry.
+    assert sorted(t.credit_code for t in s.pool) == sorted([code(1), code(5), code(7), code(8)])
+    assert dict(s.excluded) == {R_SCOPE: 2, R_DRAWN: 1, R_INSPECTED: 1}
+    assert res.out_of_scope == 2
     assert res.excluded_examples[R_DRAWN] == [code(4)]
 
 
