@@ -36,7 +36,7 @@ from .plan import LoadedPlan, Plan, StratumRule, Task
 from .progress import report
 from .records import Inspector, Target
 from .workspace import Workspace
-from .drawfiles import escaped, fast_csv_bytes, gc_paused
+from .fastfiles import escaped, fast_csv_bytes, gc_paused
 
 SPEC_VERSION = "ssj-draw-v1"
 COMMITMENT_VERSION = 1

@@ -145,3 +145,18 @@ def test_outputs_get_the_usual_file_mode_not_mkstemp_private(tmp_path):
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "draw").stat().st_mode) == 0o755
+
+
+def test_large_sheets_take_the_fast_writer_and_read_back_the_same(tmp_path):
+    from shuangsuiji.writers import BIG_SHEET
+
+    rows = [[f"9163010300000{i:05d}", "=SUM(1)" if i == 7 else f"企业{i}", date(2026, 5, 6)]
+            for i in range(BIG_SHEET + 1)]
+    path = write_xlsx(tmp_path / "big.xlsx", [Sheet("公示", ["代码", "名称", "日期"], rows, title="公示结果",
+                                                    date_columns=[2])])
+    ws = load_workbook(path, read_only=True)["公示"]
+    got = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert got[0][0] == "公示结果" and got[1] == ["代码", "名称", "日期"]
+    assert got[2 + 7][1] == "'=SUM(1)"
+    assert got[-1][0] == f"9163010300000{BIG_SHEET:05d}"
+    assert len(got) == BIG_SHEET + 3

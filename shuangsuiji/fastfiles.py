@@ -1,4 +1,4 @@
-"""Files of the draw stage that must be written fast: a streaming xlsx writer and the CSVs.
+"""Files that must be written fast: a streaming xlsx writer, pre-escaped CSV, a GC pause.
 
 A 200,000-entity roster yields ~15,000 drawn entities plus reserves; openpyxl needs seconds for
 that many cells, which would dominate `ssj freeze` + `ssj draw`. `write_xlsx_fast` writes the same
