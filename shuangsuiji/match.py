@@ -166,10 +166,8 @@ def match(inp: MatchInput) -> MatchResult:
         problems.extend(dept_problems)
         hints.extend(h for h in dept_hints if h not in hints)
     if problems:
-        raise Infeasible(
-            f"无法为全部抽中对象组成符合规则的检查组：{problems[0].reason}"
-            + (f"（另有 {len(problems) - 1} 处，见下）" if len(problems) > 1 else ""),
-            hint="；".join(hints) + "。未写入任何文件。", problems=problems, code="infeasible")
+        raise Infeasible(f"无法为全部抽中对象组成符合规则的检查组（{len(problems)} 处人员不足，见下）。",
+                         hint="；".join(hints) + "。未写入任何文件。", problems=problems, code="infeasible")
     _choose_leaders(ctx, members, workload)
     _add_specialists(ctx, members, notes, workload)
     teams = []

@@ -63,7 +63,7 @@ def diagnose(dept_name: str, shorts: list[Short], still: dict[str, int], *, excl
                     f"（每组需 {need} 名，共缺 {gap} 名；{examples}）")
         if neighbour_used:
             text += "；已用相邻区域人员补充，仍然不足"
-        problems.append(Problem(reason=text, column=RULE_TEXT[rule], value=str(gap), code="infeasible"))
+        problems.append(Problem(reason=text, code=f"infeasible:{rule}"))
     return problems
 
 
