@@ -199,6 +199,7 @@ def _staff_department(ctx: _Ctx, dept: str, need: int, members, notes, fallbacks
         members[code].extend(Member(o, dept, OWN) for o in ids)
     stats = _stats(own, len(pool))
     open_slots = {s.code: s.need - s.allowed for s in shorts}
+    short_of = {s.code: s for s in shorts}
     if shorts and rules.neighbour_pool and ctx.neigh.get(dept):
         npool = ctx.neigh[dept]
         ndemand = {}
@@ -213,7 +214,7 @@ def _staff_department(ctx: _Ctx, dept: str, need: int, members, notes, fallbacks
             members[code].extend(Member(o, dept, NEIGHBOUR) for o in ids)
             open_slots[code] -= len(ids)
             used.append(code)
-            s = next(x for x in shorts if x.code == code)
+            s = short_of[code]
             notes[code].append({"rule": "neighbour_pool", "department": dept,
                                 "text": f"{name}本区域人员不足（{why(s)}），由相邻区域执法人员 "
                                         f"{len(ids)} 名参与"})
@@ -227,7 +228,7 @@ def _staff_department(ctx: _Ctx, dept: str, need: int, members, notes, fallbacks
     if still and rules.direct_appointment and ctx.inp.direct_reason:
         for code, n in still.items():
             members[code].extend(Member(None, dept, DIRECT) for _ in range(n))
-            s = next(x for x in shorts if x.code == code)
+            s = short_of[code]
             notes[code].append({"rule": "direct_appointment", "department": dept,
                                 "text": f"{name}可抽取人员不足（{why(s)}），直接委派 {n} 名持有效执法证人员；"
                                         f"理由：{ctx.inp.direct_reason}"})
@@ -236,8 +237,9 @@ def _staff_department(ctx: _Ctx, dept: str, need: int, members, notes, fallbacks
                           "text": f"{name}：{len(still)} 户对象共 {sum(still.values())} 个名额直接委派"})
         stats["direct_slots"] = sum(still.values())
     elif still:
+        has_neighbours = bool(rules.neighbour_pool and ctx.neigh.get(dept))
         problems = diagnose(name, [s for s in shorts if s.code in still], still,
-                            excluded=ctx.inp.excluded.get(dept), neighbour_used=bool(rules.neighbour_pool and ctx.neigh.get(dept)))
+                            excluded=ctx.inp.excluded.get(dept), neighbour_used=has_neighbours)
         hints = fallback_hints(name, neighbour_pool=rules.neighbour_pool, has_neighbours=bool(ctx.neigh.get(dept)),
                                direct_appointment=rules.direct_appointment)
     return stats, problems, hints

@@ -432,7 +432,8 @@ class _Stage:
             same = outside_by_area.get(self.t_area[v], 0) if self.t_area[v] else 0
             on_same = sum(1 for o in self.team[v] if o in outside and self.t_area[v]
                           and self.o_area[o] == self.t_area[v])
-            ex = sum(1 for o in self.t_ex[v] if o in outside and not (self.t_area[v] and self.o_area[o] == self.t_area[v]))
+            ex = sum(1 for o in self.t_ex[v]
+                     if o in outside and not (self.t_area[v] and self.o_area[o] == self.t_area[v]))
             blocked["on_team"] += on
             blocked["cross_area"] += same - on_same
             blocked["excluded"] += ex

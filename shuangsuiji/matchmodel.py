@@ -104,7 +104,7 @@ class MatchInput:
     last: dict[str, Iterable[str]] = field(default_factory=dict)  # credit code -> officers of its last inspection
     neighbours: dict[str, list[Inspector]] = field(default_factory=dict)  # department -> neighbouring-area officers
     direct_reason: str | None = None
-    excluded: dict[str, dict[str, int]] = field(default_factory=dict)  # dept -> ineligibility reason -> count (messages)
+    excluded: dict[str, dict[str, int]] = field(default_factory=dict)  # dept -> ineligibility kind -> count
     check_eligibility: bool = True  # False when recomputing from the frozen pool (ids and areas only)
 
 

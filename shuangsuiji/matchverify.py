@@ -150,10 +150,11 @@ def _ledger_checks(rep, ws: Workspace, path: Path, manifest: dict) -> None:
            if not (ws.root / f).is_file() or sha256_file(ws.root / f) != digest]
     rep.add(not bad, f"派发输出的 {len(entry.get('files', {}))} 个文件与台账记录的哈希一致",
             "派发输出与台账记录不一致：" + "、".join(bad))
-    draws = [e for e in entries if e.get("kind") == "draw" and e["data"].get("manifest") == manifest["draw"]["manifest"]]
+    draw_rel, commit_rel = manifest["draw"]["manifest"], manifest["commitment"]["path"]
+    draws = [e for e in entries if e.get("kind") == "draw" and e["data"].get("manifest") == draw_rel]
     rep.add(bool(draws) and draws[0]["seq"] < entry["seq"], "所依据的正式抽取记于台账，早于匹配",
             "台账中没有所依据的抽取记录，或抽取晚于匹配")
-    commit = [e for e in entries if e.get("kind") == "freeze" and e["data"].get("commitment") == manifest["commitment"]["path"]]
+    commit = [e for e in entries if e.get("kind") == "freeze" and e["data"].get("commitment") == commit_rel]
     if rep.add(bool(commit) and commit[-1]["data"]["commitment_sha256"] == manifest["commitment"]["sha256"],
                "所依据的固定名录记于台账，哈希一致", "台账中没有所依据的固定名录，或哈希不一致"):
         c = json.loads((ws.root / manifest["commitment"]["path"]).read_text(encoding="utf-8"))
