@@ -53,7 +53,10 @@ def allowed(inp: MatchInput, o: Inspector, t: Target) -> bool:
 
 
 def feasible(inp: MatchInput) -> bool:
-    return all(sum(allowed(inp, o, t) for o in inp.pools.get(d, [])) >= n
+    if inp.rules.direct_appointment and inp.direct_reason:
+        return True
+    extra = inp.neighbours if inp.rules.neighbour_pool else {}
+    return all(sum(allowed(inp, o, t) for o in [*inp.pools.get(d, []), *extra.get(d, [])]) >= n
                for d, n in inp.rules.mix for t in inp.targets)
 
 
@@ -153,9 +156,14 @@ def instances(draw):
     for t in targets:
         if everyone and draw(st.booleans()):
             last[t.credit_code] = draw(st.lists(st.sampled_from(everyone), max_size=2, unique=True))
-    r = rules(mix, cross=draw(st.booleans()), avoid=draw(st.booleans()), specialty=draw(st.sampled_from([None, "食品"])))
+    neighbour, direct = draw(st.booleans()), draw(st.booleans())
+    neighbours = {d: [officer(f"X{d}{j}", d, "城东区某所") for j in range(draw(st.integers(0, 2)))]
+                  for d in depts} if neighbour else {}
+    r = rules(mix, cross=draw(st.booleans()), avoid=draw(st.booleans()), specialty=draw(st.sampled_from([None, "食品"])),
+              neighbour=neighbour, direct=direct)
     seed = draw(st.text(alphabet="0123456789掷骰abc|", min_size=1, max_size=12))
-    return MatchInput(r, targets, pools, seed, conflicts=[Conflict(o, c, "亲属") for o, c in conflicts], last=last)
+    return MatchInput(r, targets, pools, seed, conflicts=[Conflict(o, c, "亲属") for o, c in conflicts], last=last,
+                      neighbours=neighbours, direct_reason="人员不足，经批准" if direct and draw(st.booleans()) else None)
 
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -182,6 +190,7 @@ def test_same_seed_same_teams_and_row_order_never_matters(inp):
     first = teams_by_code(match(inp))
     assert teams_by_code(match(inp)) == first
     shuffled = replace(inp, targets=inp.targets[::-1], pools={d: p[::-1] for d, p in reversed(inp.pools.items())},
+                       neighbours={d: p[::-1] for d, p in inp.neighbours.items()},
                        conflicts=list(inp.conflicts)[::-1], last={c: list(v)[::-1] for c, v in inp.last.items()})
     assert teams_by_code(match(shuffled)) == first
 
