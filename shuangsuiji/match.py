@@ -16,7 +16,9 @@ matchflow.Keys (HMAC-SHA256 of the seed and stable ids); docs/match-spec.md spec
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from .errors import Infeasible, InputInvalid, Problem
@@ -150,6 +152,23 @@ class _Ctx:
 
 def match(inp: MatchInput) -> MatchResult:
     """Pair officers with the drawn targets; raise Infeasible (nothing decided) when impossible."""
+    with _gc_paused():
+        return _match(inp)
+
+
+@contextmanager
+def _gc_paused():
+    """The match builds many small acyclic records; the cyclic collector only rescans them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match(inp: MatchInput) -> MatchResult:
     ctx = _Ctx(inp)
     rules = ctx.rules
     members: dict[str, list[Member]] = {c: [] for c in ctx.order}
