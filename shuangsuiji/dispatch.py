@@ -205,6 +205,25 @@ def department_sheets(info: DispatchInfo, result: MatchResult, by_code: dict[str
     return [main, workload_sheet(info, result, dept)]
 
 
+def write_template(path, sheet: Sheet) -> None:
+    """Write the results-entry template with its dropdowns and date cells at any size.
+
+    `writers.write_xlsx` streams sheets above writers.BIG_SHEET rows without data validation;
+    the template must keep its dropdowns (`ssj publish` relies on the codes they offer), so it
+    is built with openpyxl's normal mode, and its blank date cells get a date format.
+    """
+    from .fileio import write_with
+    from .writers import _build
+
+    wb = _build([sheet])
+    ws = wb[sheet.name[:31]]
+    first = 3 if sheet.title else 2
+    for r in range(first, first + len(sheet.rows)):
+        for c in sheet.date_columns:
+            ws.cell(row=r, column=c + 1).number_format = "yyyy-mm-dd"
+    write_with(path, wb.save)
+
+
 def template_sheet(info: DispatchInfo, result: MatchResult, by_code: dict[str, Target], dept: str) -> Sheet:
     """结果录入表: one row per target the department inspects; exactly what `ssj publish` reads."""
     name = info.name(dept)

@@ -362,7 +362,8 @@ def build_manifest(prep: Prepared, result: MatchResult, *, seed: str, seed_sourc
 
 def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: Path, manifest_rel: str,
                   notes: list[str], warnings: list[str], progress=None) -> dict[str, str]:
-    from .dispatch import DispatchInfo, workbooks
+    from .dispatch import DispatchInfo, workbooks, write_template
+    from .resultcodes import TEMPLATE_SHEET
     from .writers import write_xlsx
 
     info = DispatchInfo(
@@ -379,7 +380,10 @@ def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: P
         write_json_atomic(tmp / MANIFEST, manifest)
         for i, (name, sheets) in enumerate(books.items(), 1):
             report(progress, "写派发单", i, len(books))
-            write_xlsx(tmp / name, sheets)
+            if sheets[0].name == TEMPLATE_SHEET:
+                write_template(tmp / name, sheets[0])
+            else:
+                write_xlsx(tmp / name, sheets)
         for p in sorted(tmp.iterdir()):
             files[prep.ws.rel(folder / p.name)] = sha256_file(p)
     return files

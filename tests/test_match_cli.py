@@ -110,6 +110,10 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
         formulas = " ".join(dv.formula1 for dv in sheet.data_validations.dataValidation)
         assert label("A") in formulas and FOLLOW_UPS[1] in formulas and "现场检查" in formulas
         assert len(sheet.data_validations.dataValidation) == 4
+        dates = [TEMPLATE_HEADERS.index("检查日期"), TEMPLATE_HEADERS.index("录入日期")]
+        assert all(sheet.cell(row=r, column=c + 1).number_format == "yyyy-mm-dd"
+                   for r in range(3, 3 + len(rows)) for c in dates)
+        assert sheet.cell(row=3, column=3).number_format == "@"  # the credit code stays text
 
 
 def test_the_template_reads_back_through_publish_intake(ws):
