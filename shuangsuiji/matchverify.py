@@ -56,8 +56,11 @@ def pool_officers(pool: dict, rules: MatchRules) -> tuple[dict[str, list[Inspect
     return own, neighbours
 
 
-def recompute_match(ws: Workspace | None, manifest_path: Path) -> list[str]:
-    """Differences between the manifest's teams and a recomputation (empty list: identical)."""
+def recompute_match(ws: Workspace | None, manifest_path: Path, *, notes: list[str] | None = None) -> list[str]:
+    """Differences between the manifest's teams and a recomputation (empty list: identical).
+
+    What could not be checked (the draw manifest not at hand) goes to `notes`, not to the
+    differences."""
     manifest_path = Path(manifest_path)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     beside = manifest_path.parent
@@ -68,13 +71,16 @@ def recompute_match(ws: Workspace | None, manifest_path: Path) -> list[str]:
     if sha256_file(pool_path) != manifest["officer_pool"]["sha256"]:
         diffs.append(f"执法人员池 {manifest['officer_pool']['path']} 的 SHA-256 与清单不一致（固定后被修改）")
     draw_path = _find(ws, manifest["draw"]["manifest"], beside)
+    if draw_path is not None and draw_path.resolve() == manifest_path.resolve():
+        draw_path = None  # both are named manifest.json: beside the match manifest is not the draw's
     codes = [t["credit_code"] for t in manifest["inputs"]["targets"]]
-    if draw_path is None:
-        diffs.append(f"找不到抽取清单 {manifest['draw']['manifest']}，未核对抽中对象")
+    draw = json.loads(draw_path.read_text(encoding="utf-8")) if draw_path is not None else None
+    if not isinstance(draw, dict) or draw.get("kind") != "draw":
+        if notes is not None:
+            notes.append(f"找不到抽取清单 {manifest['draw']['manifest']}，未核对匹配的对象是否即抽中的对象")
     else:
         if sha256_file(draw_path) != manifest["draw"]["sha256"]:
             diffs.append(f"抽取清单 {manifest['draw']['manifest']} 的 SHA-256 与清单记录不一致")
-        draw = json.loads(draw_path.read_text(encoding="utf-8"))
         expected = selected_codes(draw, manifest.get("substitutions", []))
         if expected != codes:
             diffs.append(f"匹配的对象（{len(codes)} 户）与抽取清单加递补记录得出的抽中对象（{len(expected)} 户）不一致")
@@ -122,10 +128,13 @@ def verify_match_manifest(path: Path, *, ws: Workspace | None = None) -> list:
             "清单中的匹配种子与其 SHA-256 不符（种子被改动）")
     rep.add(seed_sha256(seed) != manifest["draw"].get("seed_sha256"), "匹配种子不同于抽取种子",
             "匹配种子与抽取种子相同（不允许）")
-    diffs = recompute_match(ws, path)
+    notes: list[str] = []
+    diffs = recompute_match(ws, path, notes=notes)
     rep.add(not diffs, f"按清单记录的规则、固定的执法人员池、抽取清单和种子复算，{len(manifest['teams'])} 个检查组"
                        "（成员、组长、专家、兜底方式）与清单完全一致",
             "复算与清单不一致：" + "；".join(diffs))
+    for note in notes:
+        rep.skip(note)
     if ws is None:
         rep.skip("不在工作区内，未核验台账、承诺记录和上次检查人员")
         return [rep]
