@@ -205,25 +205,6 @@ def department_sheets(info: DispatchInfo, result: MatchResult, by_code: dict[str
     return [main, workload_sheet(info, result, dept)]
 
 
-def write_template(path, sheet: Sheet) -> None:
-    """Write the results-entry template with its dropdowns and date cells at any size.
-
-    `writers.write_xlsx` streams sheets above writers.BIG_SHEET rows without data validation;
-    the template must keep its dropdowns (`ssj publish` relies on the codes they offer), so it
-    is built with openpyxl's normal mode, and its blank date cells get a date format.
-    """
-    from .fileio import write_with
-    from .writers import _build
-
-    wb = _build([sheet])
-    ws = wb[sheet.name[:31]]
-    first = 3 if sheet.title else 2
-    for r in range(first, first + len(sheet.rows)):
-        for c in sheet.date_columns:
-            ws.cell(row=r, column=c + 1).number_format = "yyyy-mm-dd"
-    write_with(path, wb.save)
-
-
 def template_sheet(info: DispatchInfo, result: MatchResult, by_code: dict[str, Target], dept: str) -> Sheet:
     """结果录入表: one row per target the department inspects; exactly what `ssj publish` reads."""
     name = info.name(dept)
@@ -243,7 +224,8 @@ def template_sheet(info: DispatchInfo, result: MatchResult, by_code: dict[str, T
         rows.append(row)
     dropdowns = [
         Dropdown(col["检查结果"], [label(c) for c in RESULT_CODES], prompt="从列表中选择检查结果"),
-        Dropdown(col["问题类型"], [label(c) for c in PROBLEM_SUBCODES], prompt="检查结果为 A 时选择问题类型"),
+        Dropdown(col["问题类型"], [label(c) for c in PROBLEM_SUBCODES], strict=False,
+                 prompt="检查结果为 A 时选择问题类型；多个类型可用、分隔"),
         Dropdown(col["后续处置"], FOLLOW_UPS, prompt="发现问题时选择后续处置"),
         Dropdown(col["检查方式"], list(info.methods), prompt="选择检查方式"),
     ]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
-from .fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
+from .fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
 from .fastfiles import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
 from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_ids
 from .plan import LoadedPlan, Task

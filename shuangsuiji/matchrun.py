@@ -362,8 +362,7 @@ def build_manifest(prep: Prepared, result: MatchResult, *, seed: str, seed_sourc
 
 def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: Path, manifest_rel: str,
                   notes: list[str], warnings: list[str], progress=None) -> dict[str, str]:
-    from .dispatch import DispatchInfo, workbooks, write_template
-    from .resultcodes import TEMPLATE_SHEET
+    from .dispatch import DispatchInfo, workbooks
     from .writers import write_xlsx
 
     info = DispatchInfo(
@@ -380,10 +379,7 @@ def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: P
         write_json_atomic(tmp / MANIFEST, manifest)
         for i, (name, sheets) in enumerate(books.items(), 1):
             report(progress, "写派发单", i, len(books))
-            if sheets[0].name == TEMPLATE_SHEET:
-                write_template(tmp / name, sheets[0])
-            else:
-                write_xlsx(tmp / name, sheets)
+            write_xlsx(tmp / name, sheets)
         for p in sorted(tmp.iterdir()):
             files[prep.ws.rel(folder / p.name)] = sha256_file(p)
     return files

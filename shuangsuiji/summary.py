@@ -20,7 +20,7 @@ from datetime import date
 from .errors import SsjError
 from .plan import LoadedPlan, Plan, Task
 from .resultcheck import Expected
-from .resultcodes import FOLLOW_UPS, PROBLEM_CODES, RESULT_CODES
+from .resultcodes import PROBLEM_CODES, RESULT_CODES
 
 UNCLASSIFIED = "未分类"
 

@@ -60,6 +60,8 @@ def test_xlsx_has_title_header_dropdown_and_escaped_cells(tmp_path):
     assert len(validations) == 1
     assert validations[0].formula1 == '"1 未发现问题,A 发现问题待后续处理"'
     assert str(validations[0].sqref) == "C3:C6"
+    assert validations[0].showErrorMessage is True
+    assert ws["D3"].number_format == "yyyy-mm-dd"
 
 
 def test_display_width_counts_cjk_double():
@@ -160,3 +162,16 @@ def test_large_sheets_take_the_fast_writer_and_read_back_the_same(tmp_path):
     assert got[2 + 7][1] == "'=SUM(1)"
     assert got[-1][0] == f"9163010300000{BIG_SHEET:05d}"
     assert len(got) == BIG_SHEET + 3
+
+
+def test_dropdowns_survive_large_sheets_and_can_be_advisory(tmp_path):
+    from shuangsuiji.writers import BIG_SHEET
+
+    rows = [[f"{i}", None, None] for i in range(BIG_SHEET + 1)]
+    sheet = Sheet("录入", ["代码", "问题类型", "检查日期"], rows, date_columns=[2],
+                  dropdowns=[Dropdown(1, ["2 违反市场监管相关规定", "B 未按规定公示应当公示的信息"], strict=False)])
+    ws = load_workbook(write_xlsx(tmp_path / "t.xlsx", [sheet]))["录入"]
+    (dv,) = ws.data_validations.dataValidation
+    assert str(dv.sqref) == f"B2:B{BIG_SHEET + 2}"
+    assert dv.showErrorMessage is False  # "2、B" typed by hand must not be refused
+    assert ws[f"C{BIG_SHEET + 2}"].number_format == "yyyy-mm-dd"  # blank date cell formatted

@@ -6,7 +6,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from shuangsuiji.dispatch import ALL_FILE, DispatchInfo, template_sheet, workbooks, write_template
+from shuangsuiji.dispatch import ALL_FILE, DispatchInfo, template_sheet, workbooks
 from shuangsuiji.match import ItemRule, MatchInput, MatchRules, match
 from shuangsuiji.records import Inspector, Target
 from shuangsuiji.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET
@@ -62,7 +62,7 @@ def test_a_large_template_keeps_dropdowns_and_date_cells(tmp_path):
     inp, result, info = setup(n=BIG_SHEET + 1)
     sheet = template_sheet(info, result, {t.credit_code: t for t in inp.targets}, "WSJK")
     assert len(sheet.rows) == BIG_SHEET + 1
-    write_template(tmp_path / "t.xlsx", sheet)
+    write_xlsx(tmp_path / "t.xlsx", [sheet])
     ws = load_workbook(tmp_path / "t.xlsx")[TEMPLATE_SHEET]
     assert [c.value for c in ws[2]] == TEMPLATE_HEADERS
     assert len(ws.data_validations.dataValidation) == 4
