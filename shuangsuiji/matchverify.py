@@ -115,7 +115,7 @@ def recompute_match(ws: Workspace | None, manifest_path: Path, *, notes: list[st
 
 
 def verify_match_manifest(path: Path, *, ws: Workspace | None = None) -> list:
-    """The `ssj verify` report of a match manifest (hook looked up by verify.py)."""
+    """The `ssj verify` report of a match manifest."""
     from .draw import seed_sha256
     from .verify import Report, verify_ledger
 

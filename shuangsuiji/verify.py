@@ -311,18 +311,24 @@ def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
 def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | None = None,
                 commitment: Path | None = None) -> list[Report]:
     """Verify one file (a draw or match manifest, a commitment, the ledger) or, with no file,
-    the ledger and every draw recorded in the workspace at `start`."""
+    the ledger and every draw and match recorded in the workspace at `start`."""
+    from .matchverify import verify_match_manifest
+
     if path is None:
         ws = find_workspace(start or Path.cwd())
         reports = [verify_ledger(ws)]
-        for e in ws.ledger().entries(kind="draw"):
+        for e in ws.ledger().read():
+            if e["kind"] not in ("draw", "match"):
+                continue
             p = ws.root / e["data"]["manifest"]
-            if p.is_file():
+            if not p.is_file():
+                r = Report(f"{'抽取' if e['kind'] == 'draw' else '匹配派发'} {e.get('task')}（{e['data']['manifest']}）")
+                r.add(False, "台账记录的清单文件不存在")
+                reports.append(r)
+            elif e["kind"] == "draw":
                 reports.append(verify_draw(p, ws=ws))
             else:
-                r = Report(f"抽取 {e.get('task')}（{e['data']['manifest']}）")
-                r.add(False, "台账记录的抽取清单文件不存在")
-                reports.append(r)
+                reports.extend(verify_match_manifest(p, ws=ws))
         return reports
     path = Path(path)
     if not path.is_file():
@@ -343,26 +349,6 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
     if kind == "commitment":
         return [verify_commitment(path, ws=ws)]
     if kind == "match":
-        hook = _match_verifier()
-        if hook is None:
-            rep = Report(f"匹配清单 {path}")
-            rep.skip("本版本尚不能核验匹配清单")
-            return [rep]
-        return hook(path, ws=ws)
+        return verify_match_manifest(path, ws=ws)
     raise InputInvalid(f"{path} 不是 ssj 的抽取清单、承诺文件或台账。",
                        hint="可核验：out/<任务>/draw/manifest.json、out/<任务>/freeze/commitment.json、ledger.jsonl。")
-
-
-def _match_verifier():
-    """`verify_match_manifest(path, ws=...) -> list[Report]` from the match stage, if it provides one."""
-    import importlib
-
-    for name in ("matchverify", "match", "matchflow"):
-        try:
-            module = importlib.import_module(f"{__package__}.{name}")
-        except ImportError:
-            continue
-        hook = getattr(module, "verify_match_manifest", None)
-        if hook is not None:
-            return hook
-    return None

@@ -188,6 +188,19 @@ def test_verify_recomputes_the_match_and_a_changed_team_is_caught(ws, tmp_path):
     assert diffs and "第 1 组" in diffs[0]
 
 
+def test_verifying_the_whole_workspace_includes_the_match(ws, monkeypatch):
+    assert run_match(ws).exit_code == 0
+    monkeypatch.chdir(ws.root)
+    r = cli("verify", "--json")
+    assert r.exit_code == 0, r.stdout
+    subjects = [rep["subject"] for rep in json.loads(r.stdout)["data"]["reports"]]
+    assert any(s.startswith("匹配派发") for s in subjects) and any(s.startswith("正式抽取") for s in subjects)
+    dispatch = ws.task_dir("T02") / "match" / "派发单-全部.xlsx"
+    dispatch.write_bytes(dispatch.read_bytes() + b"\0")  # edited after dispatch
+    r = cli("verify")
+    assert r.exit_code == 7 and "派发单-全部.xlsx" in r.stdout
+
+
 def test_fairness_report_writes_nothing(ws):
     n = len(ws.ledger().read())
     r = cli("match", "--plan", ws.root / PLAN_REL, "--task", "T02", "--seed", SEED, "--fairness", "40", "--json")

@@ -38,7 +38,7 @@ def verify(
         elif skipped:
             lines.append(f"结论：已核验的各项全部成立（另有 {len(skipped)} 项未核验或提示，见上）。")
         else:
-            lines.append("结论：核验通过，抽取结果可由公开信息复算，文件与台账均未被改动。")
+            lines.append("结论：核验通过，结果可由公开信息复算，文件与台账均未被改动。")
         data = {"ok": not failed, "reports": [r.to_dict() for r in reports]}
         return Result(data=data, lines=lines, exit_code=ExitCode.VERIFY_FAILED if failed else ExitCode.OK)
 
