@@ -16,12 +16,11 @@ matchflow.Keys (HMAC-SHA256 of the seed and stable ids); docs/match-spec.md spec
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 from .errors import Infeasible, InputInvalid, Problem
+from .fastfiles import gc_paused
 from .matchdiag import (RULE_CONFLICT, RULE_CROSS, RULE_POOL, RULE_REPEAT, Short, binding, diagnose,
                         fallback_hints, why)
 from .matchdiag import workload_notes as _notes
@@ -152,20 +151,8 @@ class _Ctx:
 
 def match(inp: MatchInput) -> MatchResult:
     """Pair officers with the drawn targets; raise Infeasible (nothing decided) when impossible."""
-    with _gc_paused():
+    with gc_paused():
         return _match(inp)
-
-
-@contextmanager
-def _gc_paused():
-    """The match builds many small acyclic records; the cyclic collector only rescans them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _match(inp: MatchInput) -> MatchResult:

@@ -16,18 +16,8 @@ from .errors import SsjError
 from .fileio import sha256_file
 from .match import MatchInput, MatchRules, match
 from .records import Inspector, Target
+from .verify import find_named
 from .workspace import Workspace
-
-
-def _find(ws: Workspace | None, rel: str | None, beside: Path) -> Path | None:
-    if not rel:
-        return None
-    p = Path(rel)
-    candidates = [p] if p.is_absolute() else []
-    if ws is not None and not p.is_absolute():
-        candidates.append(ws.root / p)
-    candidates.append(beside / p.name)
-    return next((c for c in candidates if c.is_file()), None)
 
 
 def selected_codes(draw_manifest: dict, substitutions: list[dict]) -> list[str]:
@@ -65,12 +55,12 @@ def recompute_match(ws: Workspace | None, manifest_path: Path, *, notes: list[st
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     beside = manifest_path.parent
     diffs: list[str] = []
-    pool_path = _find(ws, manifest["officer_pool"]["path"], beside)
+    pool_path = find_named(ws, manifest["officer_pool"]["path"], beside)
     if pool_path is None:
         return [f"找不到执法人员池 {manifest['officer_pool']['path']}，无法复算"]
     if sha256_file(pool_path) != manifest["officer_pool"]["sha256"]:
         diffs.append(f"执法人员池 {manifest['officer_pool']['path']} 的 SHA-256 与清单不一致（固定后被修改）")
-    draw_path = _find(ws, manifest["draw"]["manifest"], beside)
+    draw_path = find_named(ws, manifest["draw"]["manifest"], beside)
     if draw_path is not None and draw_path.resolve() == manifest_path.resolve():
         draw_path = None  # both are named manifest.json: beside the match manifest is not the draw's
     codes = [t["credit_code"] for t in manifest["inputs"]["targets"]]

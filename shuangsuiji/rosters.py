@@ -12,8 +12,6 @@ Default header names per field are in `DEFAULT_COLUMNS`; the plan's `rosters.col
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -22,6 +20,7 @@ from . import cells
 from .cells import Chunk
 from .codes import check_code, check_column, normalise_code, problem_code
 from .errors import InputInvalid, Problem, SsjError
+from .fastfiles import gc_paused
 from .fileio import sha256_file
 from .inspector_intake import INSPECTOR_COLUMNS, InspectorIntake, read_inspectors
 from .plan import LoadedPlan
@@ -79,19 +78,6 @@ def collect_rosters(lp: LoadedPlan, *, progress=None) -> Rosters:
     """Like load_rosters, but a file that cannot be used is recorded in `unusable` (and `problems`)."""
     with gc_paused():
         return _collect(lp, progress)
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while millions of acyclic records are built: otherwise
-    it rescans the growing heap again and again (about a third of the intake time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _collect(lp: LoadedPlan, progress) -> Rosters:

@@ -57,7 +57,7 @@ class Report:
                 "checks": [c.to_dict() for c in self.checks]}
 
 
-def _find(ws: Workspace | None, rel: str | None, beside: Path, override: Path | None = None) -> Path | None:
+def find_named(ws: Workspace | None, rel: str | None, beside: Path, override: Path | None = None) -> Path | None:
     """A file named in a manifest: the override, the workspace path, or the same name beside it."""
     if override is not None:
         return override if override.is_file() else None
@@ -121,14 +121,14 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
             f"抽取用种子应为「{expected_seed}」，清单中为「{manifest['sampler_seed']}」")
 
     # 2. The pool file and the commitment.
-    pool_path = _find(ws, manifest.get("pool_file"), beside, pool)
+    pool_path = find_named(ws, manifest.get("pool_file"), beside, pool)
     if pool_path is None:
         rep.add(False, f"找不到池文件 {manifest.get('pool_file')}（可用 --pool 指定），无法复算")
         return rep
     pool_ok = rep.add(sha256_file(pool_path) == manifest["pool_sha256"],
                       f"池文件 {_rel(ws, pool_path)} 的 SHA-256 与清单一致",
                       f"池文件 {_rel(ws, pool_path)} 的 SHA-256 与清单不一致（池文件被修改）")
-    commit_path = _find(ws, manifest.get("commitment"), beside, commitment)
+    commit_path = find_named(ws, manifest.get("commitment"), beside, commitment)
     commit = None
     if commit_path is None:
         rep.skip(f"找不到承诺文件 {manifest.get('commitment')}，未核验各层户数与抽取数的承诺")
@@ -286,7 +286,7 @@ def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
                                 (commit.get("pool_details") or {}).get("sha256")),
                                ("执法人员池", (commit.get("officer_pool") or {}).get("path"),
                                 (commit.get("officer_pool") or {}).get("sha256"))):
-        p = _find(ws, rel, beside)
+        p = find_named(ws, rel, beside)
         if p is None:
             rep.skip(f"找不到{label} {rel}")
         else:
