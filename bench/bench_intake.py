@@ -146,7 +146,8 @@ def bench_xlsx(folder: Path, n: int) -> bool:
     from python_calamine import CalamineWorkbook
 
     from shuangsuiji.plan import load_plan
-    from shuangsuiji.rosters import gc_paused, load_rosters
+    from shuangsuiji.fastfiles import gc_paused
+    from shuangsuiji.rosters import load_rosters
 
     path = folder / "targets.xlsx"
     write_xlsx(path, n)
