@@ -108,7 +108,7 @@ def main() -> int:
         ok &= not bad
         w = result.workload[inp.rules.initiator]
         ratio = f" growth x{dt / prev:.2f}" if prev else ""
-        print(f"match {args.scenario} targets={n} officers={args.officers} departments={args.departments} "
+        print(f"RESULT match {args.scenario} targets={n} officers={args.officers} departments={args.departments} "
               f"team=3: {dt:.2f}s{ratio}  initiator load {w['min']}-{w['max']} "
               f"raises={w['capacity_raises']} moves={w['moves']} {'OK' if not bad else 'RULE BROKEN: ' + bad[0]}")
         prev = dt
