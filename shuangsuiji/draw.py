@@ -181,6 +181,12 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
             raise StateError(f"任务 {task.id} 已于 {first['time']} 正式抽取，不能再次正式抽取。",
                              hint="如确需重做（须有正当理由并记录），加 --redo --reason 理由；"
                                   "只想演练请用 --dry-run。")
+        other = drawn_under_other_id(ws, task)
+        if other is not None:
+            raise StateError(f"任务编号「{task.number}」已于 {other['time']} 以任务简称 {other['task']} 正式抽取"
+                             f"（{other['data']['manifest']}），不能以 {task.id} 再次正式抽取。",
+                             hint=f"任务简称被改过时，请在计划中改回 {other['task']}；确需重做须用原简称并加 "
+                                  "--redo --reason 理由。")
         if redo and not previous:
             raise StateError(f"任务 {task.id} 还没有正式抽取，无需 --redo。", hint="去掉 --redo 重新运行。")
     commitment = load_commitment(ws, task.id)
@@ -264,6 +270,28 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         "files": sorted(files), "ledger_seq": entry["seq"] if entry else None,
         "warnings": warnings,
     }
+
+
+def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
+    """The latest official draw entry of the same task number recorded under another task id.
+
+    The ledger keys tasks by their short id, but the draw is bound to the task number (the sampler
+    seed and the public list use it): renaming the id must not open a second official draw.
+    """
+    import json
+
+    found = None
+    for e in ws.ledger().entries(kind="draw"):
+        if e.get("task") == task.id or not e["data"].get("official"):
+            continue
+        path = _resolve(ws, e["data"]["manifest"])
+        try:
+            number = json.loads(path.read_text(encoding="utf-8")).get("task_number")
+        except (OSError, ValueError):
+            continue  # a missing or unreadable manifest is for ssj verify to report
+        if number == task.number:
+            found = e
+    return found
 
 
 def _code(state) -> str | None:

@@ -242,11 +242,25 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
                 bad.append(frel)
         rep.add(not bad, "固定名录的输出文件与台账记录的哈希一致",
                 "固定名录的输出文件与台账记录不一致：" + "、".join(bad))
+    earlier = [e["seq"] for e in entries if e.get("kind") == "draw" and e["data"].get("official")
+               and e.get("task") != entry.get("task") and e["seq"] < entry["seq"]
+               and _task_number_of(ws, e) == manifest.get("task_number")]
+    rep.add(not earlier, "台账中该任务编号此前没有以其他任务简称正式抽取过",
+            f"任务编号「{manifest.get('task_number')}」已在台账第 {'、'.join(map(str, earlier))} 条以其他任务简称"
+            "正式抽取，本次是未经重做的第二次正式抽取")
     later = [e for e in entries if e.get("kind") == "draw" and e.get("task") == entry.get("task")
              and e["seq"] > entry["seq"] and e["data"].get("official")]
     if later:
         rep.skip(f"注意：该抽取已被台账第 {later[-1]['seq']} 条的重做抽取取代，不再有效")
     _check_substitutions(rep, entries, entry, manifest, rel)
+
+
+def _task_number_of(ws: Workspace, entry: dict) -> str | None:
+    try:
+        doc = json.loads((ws.root / entry["data"]["manifest"]).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc.get("task_number") if isinstance(doc, dict) else None
 
 
 def _check_substitutions(rep: Report, entries: list[dict], draw_entry: dict, manifest: dict, rel: str) -> None:

@@ -339,3 +339,19 @@ def test_a_second_process_cannot_draw_while_the_workspace_is_locked(frozen, tmp_
     assert not (tmp_path / "out/T01/draw").exists()
     assert Workspace(tmp_path).ledger().entries(kind="draw") == []
     assert _draw(invoke, frozen).exit_code == 0
+
+
+def test_renamed_task_id_cannot_draw_the_same_task_number_again(frozen, tmp_path, invoke):
+    """The ledger keys tasks by id; renaming T01 must not open a second official draw of 测试〔2026〕1号."""
+    assert _draw(invoke, frozen).exit_code == 0
+    frozen.write_text(frozen.read_text(encoding="utf-8").replace("id: T01\n", "id: T01X\n"), encoding="utf-8")
+    assert invoke("freeze", "--plan", frozen, "--task", "T01X").exit_code == 0
+    r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "99999999999999999999", "--json")
+    assert r.exit_code == 5, r.stdout
+    message = r.json["errors"][0]["message"]
+    assert "测试〔2026〕1号" in message and "T01" in message and "out/T01/draw/manifest.json" in message
+    assert not (tmp_path / "out/T01X/draw").exists()
+    assert [e["task"] for e in Workspace(tmp_path).ledger().entries(kind="draw")] == ["T01"]
+    # A trial under the new id stays possible: it is never official.
+    r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "99999999999999999999", "--dry-run", "--json")
+    assert r.exit_code == 0
