@@ -268,6 +268,8 @@ def load_override(path: Path) -> YearSchedule:
         row = exc.problems[0].row if exc.problems else None
         if "UTF-8" in exc.message:
             reason = "不是 UTF-8 编码的文本文件"
+        elif "YAML 格式错误" not in exc.message and exc.problems:  # a key written twice
+            reason = exc.problems[0].reason
         else:
             detail = exc.message.split("YAML 格式错误", 1)[-1].strip("（）。")
             reason = f"不是有效的 YAML（{detail}），请检查缩进、冒号后的空格、括号和引号是否成对"

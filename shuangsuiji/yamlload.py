@@ -7,6 +7,7 @@ models convert what they declare. Each value's line is kept so errors can name i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -27,28 +28,71 @@ def load_yaml(path: Path) -> tuple[object, dict[tuple, int]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark else None
+        line, what = _explain(text, e, mark.line + 1 if mark else None)
         raise InputInvalid(
-            f"{path}{f' 第{line}行' if line else ''}：YAML 格式错误（{getattr(e, 'problem', e)}）。",
+            f"{path}{f' 第{line}行' if line else ''}：YAML 格式错误（{what}）。",
             hint="请检查缩进、冒号后的空格和引号是否成对。",
-            problems=[Problem(reason="YAML 格式错误", file=str(path), row=line)],
+            problems=[Problem(reason=f"YAML 格式错误（{what}）", file=str(path), row=line)],
         ) from None
     lines: dict[tuple, int] = {}
-    data = _build(node, (), lines) if node is not None else None
+    dups: list[Problem] = []
+    data = _build(node, (), lines, dups, str(path)) if node is not None else None
+    if dups:
+        raise InputInvalid(f"{path} 第{dups[0].row}行：{dups[0].reason}。",
+                           hint="同一层中每个字段只能写一次；请删去多余的一行。", problems=dups)
     return data, lines
 
 
-def _build(node, path: tuple, lines: dict):
+# A key followed by a full-width colon, e.g. `initiator：SCJG` (Chinese input method left on).
+_FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
+
+# PyYAML's problem texts → what a clerk can act on.
+_PROBLEMS = (
+    ("found character '\\t'", "含有制表符（Tab），YAML 只能用空格缩进"),
+    ("could not find expected ':'", "缺少冒号「: 」，或缩进与上一行不一致"),
+    ("mapping values are not allowed", "此处不应出现「: 」：缩进不对，或值中含「: 」时须加引号"),
+    ("expected <block end>", "缩进不一致：同一层的字段须左对齐"),
+    ("found unexpected end of stream", "引号或括号不成对"),
+    ("found unexpected ':'", "此处不应出现「: 」：值中含冒号时须加引号"),
+    ("expected ',' or ']'", "方括号 [ ] 不成对，或各项之间缺逗号"),
+    ("expected ',' or '}'", "花括号 { } 不成对，或各项之间缺逗号"),
+    ("found undefined alias", "不能以 * 开头（YAML 别名）；以 * 开头的值须加引号"),
+    ("found character '@'", "不能以 @ 或 ` 开头；这样的值须加引号"),
+    ("found character '`'", "不能以 @ 或 ` 开头；这样的值须加引号"),
+)
+
+
+def _explain(text: str, e: yaml.YAMLError, line: int | None) -> tuple[int | None, str]:
+    """(line, Chinese description) for a YAML syntax error; the likeliest cause is named first."""
+    for i, raw in enumerate(text.splitlines(), 1):
+        if _FULLWIDTH_KEY.match(raw):
+            return i, "字段名后用了中文全角冒号「：」，请改为半角冒号加空格「: 」"
+        indent = raw[: len(raw) - len(raw.lstrip(" \t"))]
+        if "\t" in indent:
+            return i, "含有制表符（Tab），YAML 只能用空格缩进"
+    problem = str(getattr(e, "problem", None) or e)
+    for needle, said in _PROBLEMS:
+        if needle in problem:
+            return line, said
+    return line, "无法解析此行"
+
+
+def _build(node, path: tuple, lines: dict, dups: list, file: str):
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            out[key] = _build(value_node, path + (key,), lines)
+            if key in out:  # PyYAML keeps the last one silently; never guess which was meant
+                first = lines[path + (key,)]
+                dups.append(Problem(reason=f"字段「{key}」出现了不止一次（第{first}行和第{key_node.start_mark.line + 1}行）",
+                                    file=file, row=key_node.start_mark.line + 1, column=key))
+                continue
+            out[key] = _build(value_node, path + (key,), lines, dups, file)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, path + (i,), lines) for i, child in enumerate(node.value)]
+        return [_build(child, path + (i,), lines, dups, file) for i, child in enumerate(node.value)]
     value = node.value
     if node.style is None and value in NULLS:
         return None

@@ -124,6 +124,27 @@ def test_yaml_syntax_error_has_a_line(tmp_path):
     assert "YAML 格式错误" in e.value.message and e.value.problems[0].row is not None
 
 
+@pytest.mark.parametrize("old, new, row, said", [
+    ("    initiator: 010020\n", "    initiator：010020\n", 17, "中文全角冒号「：」"),
+    ("    name: 抽查\n", "    name: 抽查\n\t\n", 17, "制表符（Tab）"),
+    ("  - id: no\n    name: 城中区卫生健康局\n", "  - id: no\n   name: 城中区卫生健康局\n", 7, "缩进不一致"),
+])
+def test_yaml_syntax_error_names_the_cause_in_chinese(tmp_path, old, new, row, said):
+    with pytest.raises(InputInvalid) as e:
+        load_plan(write(tmp_path, PLAN.replace(old, new, 1)))
+    assert said in e.value.message and f"第{row}行" in e.value.message
+    assert e.value.problems[0].row == row and said in e.value.problems[0].reason
+    assert not any(c.isascii() and c.isalpha() for c in e.value.message.split("（", 1)[1].replace("YAML", "").replace("Tab", ""))
+
+
+def test_key_written_twice_is_rejected_not_last_wins(tmp_path):
+    with pytest.raises(InputInvalid) as e:
+        load_plan(write(tmp_path, PLAN.replace("    draw_date: 2026-04-08\n",
+                                               "    draw_date: 2026-04-08\n    draw_date: 2026-04-09\n")))
+    assert "字段「draw_date」出现了不止一次（第23行和第24行）" in e.value.message
+    assert e.value.problems[0].row == 24
+
+
 def test_missing_plan_file(tmp_path):
     with pytest.raises(FileMissing) as e:
         load_plan(tmp_path / "none.yaml")
