@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import unicodedata
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
@@ -60,11 +61,31 @@ def check_seed(seed: str) -> list[str]:
                            hint="空白不可见，他人复算时难以照抄；请去掉首尾空白后重新输入。")
     if any(ord(c) < 32 or ord(c) == 127 for c in seed):
         raise InputInvalid("随机种子含有换行、制表符等控制字符。", hint="请只用可见字符。")
+    hidden = [c for c in seed if _invisible(c)]
+    if hidden:
+        raise InputInvalid(f"随机种子含有不可见或易混淆的字符（{'、'.join(f'U+{ord(c):04X}' for c in hidden[:3])}），"
+                           "看起来相同的种子会得出不同的结果。",
+                           hint="请只用可见字符，空格只用普通半角空格；最好直接输入现场记下的数字。")
     warnings = []
     if len(seed) < SHORT_SEED:
         warnings.append(f"随机种子只有 {len(seed)} 个字符，少于建议的 {SHORT_SEED} 个；"
                         "种子越短，越容易被事先猜测或挑选。")
     return warnings
+
+
+def _invisible(c: str) -> bool:
+    """Characters a reader cannot see or tell apart from another: C1 controls, format characters
+    (zero-width space, BOM, direction marks), unassigned/private/surrogate code points, line and
+    paragraph separators, and any space other than the ordinary U+0020 (no-break, full-width, …)."""
+    cat = unicodedata.category(c)
+    return cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and c != " ")
+
+
+def seed_key(seed: str) -> str:
+    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation):
+    two seeds with the same key are the same public random value typed differently."""
+    return "".join(c for c in unicodedata.normalize("NFKC", seed).casefold()
+                   if unicodedata.category(c)[0] in "LN")
 
 
 def seed_sha256(seed: str) -> str:

@@ -75,7 +75,7 @@ class Prepared:
 
 def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reason: str | None = None,
             progress=None) -> Prepared:
-    from .draw import check_seed
+    from .draw import check_seed, seed_key
     from .freeze import load_commitment
     from .state import TaskState
 
@@ -90,8 +90,10 @@ def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reas
     if not draw_path.is_file() or sha256_file(draw_path) != entry["data"]["manifest_sha256"]:
         raise VerifyFailed(f"抽取清单 {draw_rel} 缺失或与台账记录的哈希不一致。", hint="运行 ssj verify 检查，并从备份恢复。")
     draw = json.loads(draw_path.read_text(encoding="utf-8"))
-    if seed == draw.get("seed"):
-        raise InputInvalid("匹配种子与抽取种子完全相同，不能使用。",
+    if seed == draw.get("seed") or (seed_key(seed) and seed_key(seed) == seed_key(draw.get("seed") or "")):
+        raise InputInvalid("匹配种子与抽取种子完全相同，不能使用。" if seed == draw.get("seed") else
+                           f"匹配种子「{seed}」与抽取种子「{draw.get('seed')}」只差全角半角、大小写、空格或标点，"
+                           "实为同一个种子，不能使用。",
                            hint="匹配须用抽取之后新产生的公开随机种子（如再次公开掷骰），"
                                 "否则抽取结果可能影响人员配对。")
     if direct_reason is not None and not direct_reason.strip():

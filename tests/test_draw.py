@@ -51,7 +51,9 @@ def test_default_reserves(take, pool, reserves):
 def test_check_seed():
     assert check_seed("12345678901234567890") == []
     assert "只有 4 个字符" in check_seed("1234")[0]
-    for bad in ("", " 123", "123 ", "12\n3", "a\tb"):
+    assert check_seed("城中区 2026 年第一次摇号：3820-1749-5610") == []
+    for bad in ("", " 123", "123 ", "12\n3", "a\tb", "1234\u200b5678", "\ufeff12345678", "1234\u00a05678",
+                "1234\u30005678", "12\u008534", "12\u202e34", "12\u2028\u200934"):
         with pytest.raises(InputInvalid):
             check_seed(bad)
 

@@ -148,6 +148,26 @@ def test_the_draw_seed_is_refused(ws):
     assert nothing_written(ws, n)
 
 
+@pytest.mark.parametrize("variant", [
+    "５８２０３９１７４６２０３８１７５９２０",  # full-width digits
+    "5820 3917 4620 3817 5920",  # grouped with spaces
+    "5820-3917-4620-3817-5920",  # grouped with dashes
+])
+def test_a_cosmetic_variant_of_the_draw_seed_is_refused(ws, variant):
+    n = len(ws.ledger().read())
+    r = run_match(ws, seed=variant)
+    assert r.exit_code == 3 and "实为同一个种子" in r.stderr and DRAW_SEED in r.stderr
+    assert nothing_written(ws, n)
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\ufeff", "\u00a0", "\u3000", "\u0085", "\u202e"])
+def test_a_seed_with_invisible_characters_is_refused(ws, hidden):
+    n = len(ws.ledger().read())
+    r = run_match(ws, seed=SEED[:10] + hidden + SEED[10:])
+    assert r.exit_code == 3 and f"U+{ord(hidden):04X}" in r.stderr
+    assert nothing_written(ws, n)
+
+
 @pytest.mark.parametrize("rel", ["data/inspectors.xlsx", "data/conflicts.csv"])
 def test_a_roster_changed_since_the_freeze_is_refused(ws, rel):
     n = len(ws.ledger().read())
