@@ -57,7 +57,8 @@ def read_inspectors(path: Path, plan: Plan, *, department: str | None = None,
     """Read an inspector roster. With `department` (a neighbouring area's roster) every officer
     belongs to that plan department and the roster's own department column is ignored."""
     fields = inspector_fields(plan.rosters.columns.inspectors, neighbour=department is not None)
-    table = read_table(path, fields, sheet=sheet, plan_key="inspectors")
+    table = read_table(path, fields, sheet=sheet, plan_key="inspectors",
+                       sheet_option=None if department else "inspectors_sheet")
     _require_id(table)
     problems: list[Problem] = []
     resolve = _department_resolver(plan)

@@ -43,8 +43,13 @@ class FieldSpec:
 
 def norm_header(text) -> str:
     """Header text for matching: NFKC (full-width → half-width), no spaces, no `*` markers."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = unicodedata.normalize("NFKC", str(text or "")).translate(_INVISIBLE)
     return "".join(s.split()).strip("*").lower()
+
+
+# A BOM left inside the text (e.g. a UTF-8 file converted to GBK) and zero-width characters
+# copied from web pages make a header look right but not match.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 
 
 def display_path(path: Path) -> str:
@@ -136,8 +141,10 @@ def columns(rows: list[list], width: int) -> list[tuple]:
 
 
 def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
-               plan_key: str = "targets", headerless=None) -> Table:
+               plan_key: str = "targets", headerless=None, sheet_option: str | None = None) -> Table:
     """Open a roster file, find its header row and map every field to a column.
+
+    `sheet_option`: the plan key that chooses this file's sheet (`targets_sheet`…), if there is one.
 
     `headerless(cell) -> bool`: when no header is found and the first cell of the first non-empty
     row passes it, the file is read as one headerless column mapped to the first field.
@@ -149,7 +156,7 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
                           problems=[Problem(reason="文件不存在", file=display, code="file_missing")])
     ext = path.suffix.lower()
     if ext in EXCEL_EXT:
-        rows, sheet_name = _excel_sheet(path, display, sheet, fields)
+        rows, sheet_name = _excel_sheet(path, display, sheet, fields, sheet_option)
         encoding = None
     elif ext in CSV_EXT:
         encoding, sheet_name = _csv_encoding(path, display), None
@@ -170,15 +177,16 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
 
 
 # -- Excel ----------------------------------------------------------------------------------------
-def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[FieldSpec]):
+def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[FieldSpec],
+                 sheet_option: str | None = None):
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # noqa: BLE001 - calamine raises several types for broken files
-        raise InputInvalid(f"{display}：无法读取 Excel 文件（{type(e).__name__}: {e}）。",
-                           hint="请确认文件未损坏、未加密，并用 Excel 另存为 .xlsx 后重试。",
-                           problems=[Problem(reason="无法读取 Excel 文件", file=display)]) from None
+    except Exception:  # noqa: BLE001 - calamine raises several types for broken files
+        why, hint = _not_a_workbook(path)
+        raise InputInvalid(f"{display}：无法读取 Excel 文件：{why}。", hint=hint,
+                           problems=[Problem(reason=f"无法读取 Excel 文件：{why}", file=display)]) from None
     names = [m.name for m in wb.sheets_metadata 
              if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
     if sheet is not None:
@@ -196,9 +204,32 @@ def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[Field
         if others:
             raise InputInvalid(
                 f"{display}：第一个工作表「{names[0]}」中找不到表头；含名录表头的工作表：{'、'.join(others)}。",
-                hint="请在计划文件 rosters 中用 *_sheet 指明要读的工作表（如 targets_sheet: " + others[0] + "）。",
+                hint=(f"请在计划文件 rosters 中写明要读的工作表：{sheet_option}: {others[0]}" if sheet_option else
+                      f"请把工作表「{others[0]}」拖到最前面（或删去它前面的工作表）后保存。"),
                 problems=[Problem(reason="第一个工作表中找不到表头", file=display, sheet=names[0])])
     return rows, names[0]
+
+
+def _not_a_workbook(path: Path) -> tuple[str, str]:
+    """Why an .xlsx file could not be opened, told from its first bytes: (reason, what to do)."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    resave = "用 Excel 打开后「另存为」.xlsx 格式再试。"
+    if not head:
+        return "文件是空的（0 字节）", "请重新导出或复制该文件。"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 container: password-protected .xlsx, or a real .xls
+        with open(path, "rb") as f:
+            if "EncryptionInfo".encode("utf-16-le") in f.read():
+                return "文件设置了打开密码", "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存。"
+        return "文件是旧版 Excel 97-2003 格式或已损坏", "请" + resave
+    if head.startswith(b"PK"):
+        return "文件已损坏或不完整（可能复制、下载未完成）", "请重新导出或复制该文件，或" + resave
+    lower = head.lower()
+    if b"<html" in lower or b"<table" in lower or b"<?xml" in lower:
+        return "文件实际是网页（HTML/XML）格式，只是扩展名为 Excel", "请" + resave
+    if b"\x00" not in head:
+        return "文件实际是文本（CSV）文件，只是扩展名为 Excel", "请把扩展名改为 .csv（计划文件 rosters 中的文件名同样改），或" + resave
+    return "不是 Excel 文件或已损坏", "请" + resave
 
 
 def _sheet_rows(wb, name: str) -> list[list]:

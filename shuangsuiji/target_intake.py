@@ -100,7 +100,7 @@ class TargetIntake:
 def read_targets(path: Path, plan: Plan, *, progress=None) -> TargetIntake:
     """Read and validate the target roster; raises InputInvalid/FileMissing if the file is unusable."""
     table = read_table(path, target_fields(plan.rosters.columns.targets), sheet=plan.rosters.targets_sheet,
-                       plan_key="targets")
+                       plan_key="targets", sheet_option="targets_sheet")
     rules = _Rules.of(plan)
     problems: list[Problem] = _missing_column_warnings(table)
     accepted: list[Target] = []

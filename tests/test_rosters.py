@@ -57,6 +57,30 @@ def test_data_on_a_later_sheet_needs_the_sheet_name(tmp_path):
     assert [t.credit_code for t in r.targets] == [code(1)]
 
 
+def test_officers_on_a_later_sheet_hint_names_inspectors_sheet(tmp_path):
+    targets_file(tmp_path, [target(1)])
+    officers_file(tmp_path, [officer(1)], before={"说明": [["本表由系统导出"]]})
+    with pytest.raises(InputInvalid) as e:
+        load(plan_file(tmp_path))
+    assert "inspectors_sheet: 人员" in e.value.hint and "targets_sheet" not in e.value.hint
+
+
+def test_neighbour_roster_on_a_later_sheet_is_told_to_move_the_sheet(tmp_path):
+    basic_workspace(tmp_path)
+    write_xlsx(tmp_path / "nb.xlsx", [OFFICER_HEADERS, officer(1)], sheet="人员", before={"说明": [["说明"]]})
+    with pytest.raises(InputInvalid) as e:
+        load(plan_file(tmp_path, neighbour="nb.xlsx"))
+    assert "_sheet" not in e.value.hint and "把工作表「人员」拖到最前面" in e.value.hint
+
+
+def test_header_with_a_stray_bom_still_matches(tmp_path):
+    rows = [["\ufeff" + TARGET_HEADERS[0], *TARGET_HEADERS[1:]], target(1)]
+    write_csv(tmp_path / "targets.csv", rows, encoding="gb18030")
+    officers_file(tmp_path, [officer(1)])
+    r = load(plan_file(tmp_path, targets="targets.csv"))
+    assert [t.credit_code for t in r.targets] == [code(1)]
+
+
 def test_unknown_sheet_lists_the_sheets(tmp_path):
     basic_workspace(tmp_path)
     with pytest.raises(InputInvalid) as e:
@@ -331,6 +355,23 @@ def test_not_a_workbook(tmp_path):
     with pytest.raises(InputInvalid) as e:
         load(tmp_path / "plan.yaml")
     assert "无法读取 Excel 文件" in e.value.problems[0].reason
+
+
+@pytest.mark.parametrize("content, said", [
+    (b"", "文件是空的（0 字节）"),
+    ("统一社会信用代码,企业名称\n".encode("gb18030"), "文件实际是文本（CSV）文件"),
+    (b"PK\x03\x04" + b"\x01" * 100, "文件已损坏或不完整"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le"), "文件设置了打开密码"),
+    (b"<html><table><tr><td>x</td></tr></table></html>", "网页（HTML/XML）格式"),
+])
+def test_not_a_workbook_says_what_the_file_really_is(tmp_path, content, said):
+    basic_workspace(tmp_path)
+    (tmp_path / "targets.xlsx").write_bytes(content)
+    with pytest.raises(InputInvalid) as e:
+        load(tmp_path / "plan.yaml")
+    assert said in e.value.message and said in e.value.problems[0].reason
+    assert e.value.problems[0].file.endswith("targets.xlsx")
+    assert "Error" not in e.value.message and "Zip" not in e.value.message
 
 
 def test_unreadable_targets_do_not_flood_other_files_with_unknown_codes(tmp_path):
