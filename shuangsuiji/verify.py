@@ -36,6 +36,7 @@ class Check:
 class Report:
     subject: str
     checks: list[Check] = field(default_factory=list)
+    trial: bool = False  # a --dry-run draw: never an official result, whatever its checks say
 
     def add(self, ok: bool, text: str, fail_text: str | None = None) -> bool:
         self.checks.append(Check(PASS if ok else FAIL, text if ok else (fail_text or text)))
@@ -53,7 +54,7 @@ class Report:
         return all(c.status == PASS for c in self.checks)
 
     def to_dict(self) -> dict:
-        return {"subject": self.subject, "ok": self.ok, "complete": self.complete,
+        return {"subject": self.subject, "ok": self.ok, "complete": self.complete, "trial": self.trial,
                 "checks": [c.to_dict() for c in self.checks]}
 
 
@@ -109,8 +110,11 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
     manifest_path = Path(manifest_path)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     kind = "试抽" if manifest.get("trial") else "正式抽取"
-    rep = Report(f"{kind} {manifest.get('task_number', '')}（{_rel(ws, manifest_path)}）")
+    rep = Report(f"{kind} {manifest.get('task_number', '')}（{_rel(ws, manifest_path)}）",
+                 trial=bool(manifest.get("trial")) or not manifest.get("official", True))
     beside = manifest_path.parent
+    if rep.trial:
+        rep.skip("这是试抽（--dry-run）的清单，不是正式抽取结果，不具任何效力")
 
     # 1. The seed and its derivation.
     seed = manifest["seed"]
@@ -178,16 +182,59 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
                 f"分层「{name}」：复算的候补名单与清单不一致" + _first_diff(again["reserves"], s["reserves"]))
     if not pool_ok:
         rep.add(False, "池文件与清单不符，以上复算结果不能证明抽取有效")
+    _check_public_list(rep, ws, beside, manifest, pool_path)
 
     # 4. The ledger.
     if ws is None:
         rep.skip("不在工作区内，未核验台账（哈希链、抽取与固定名录记录）")
-    elif manifest.get("trial"):
-        rep.add(True, "试抽不记入台账，不具正式效力")
+    elif rep.trial:
         _check_trial_not_official(rep, ws, manifest_path)
     else:
         _check_ledger_for_draw(rep, ws, manifest_path, manifest, commit_path)
     return rep
+
+
+def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest: dict, pool_path: Path) -> None:
+    """The public list beside the manifest must say what the manifest says: nature, task, strata,
+    the selected codes in order and their names as in the pool file. It is what the public sees."""
+    import csv
+    import io
+
+    from .draw import PUBLIC_CSV, PUBLIC_HEADERS, TRIAL_PREFIX, nature_text
+    from .fastfiles import escaped
+    from .freeze import read_pool_csv
+
+    name = (TRIAL_PREFIX if manifest.get("trial") else "") + PUBLIC_CSV
+    path = beside / name
+    if not path.is_file():
+        if ws is None:
+            rep.skip(f"清单旁没有公示名单 {name}，未核对公示内容")
+        return  # in a workspace the ledger check names a missing output
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+        names = {code: n for pairs in read_pool_csv(pool_path).values() for code, n in pairs}
+        nature = nature_text(manifest)
+    except (UnicodeDecodeError, csv.Error, InputInvalid, KeyError) as e:
+        rep.add(False, f"公示名单 {_rel(ws, path)} 无法读取：{getattr(e, 'message', e)}")
+        return
+    expected = [[nature, escaped(manifest["task_number"]), escaped(manifest["task_name"]), escaped(s["name"]), code]
+                for s in manifest["strata"] for code in s["selected"]]
+    problems = []
+    if not rows or rows[0] != PUBLIC_HEADERS:
+        problems.append("表头不符")
+    body = rows[1:]
+    if len(body) != len(expected):
+        problems.append(f"应有 {len(expected)} 户，公示名单为 {len(body)} 户")
+    for n, (row, want) in enumerate(zip(body, expected), 1):
+        if len(row) != len(PUBLIC_HEADERS):
+            problems.append(f"第 {n} 行列数不对")
+        elif [row[0], row[1], row[2], row[3], row[5]] != want \
+                or row[4] != str(n) or row[6] != names.get(row[5], row[6] + "?"):
+            problems.append(f"第 {n} 行（{row[5]}）与清单或池文件不符，清单为 {want[4]}")
+        if len(problems) >= 3:
+            break
+    rep.add(not problems, f"公示名单 {_rel(ws, path)} 与清单一致：{len(expected)} 户，顺序、分层、名称和结果性质相同",
+            f"公示名单 {_rel(ws, path)} 与清单不一致：" + "；".join(problems))
 
 
 def _first_diff(a: list[str], b: list[str]) -> str:

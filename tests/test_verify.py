@@ -142,12 +142,26 @@ def test_forged_substitution_out_of_order_is_caught(drawn, invoke):
 def test_stranger_verifies_the_published_files_outside_any_workspace(drawn, tmp_path, invoke):
     public = tmp_path / "published"
     public.mkdir()
-    for rel in ("out/T01/draw/manifest.json", "out/T01/freeze/pool.csv", "out/T01/freeze/commitment.json"):
+    for rel in ("out/T01/draw/manifest.json", "out/T01/freeze/pool.csv", "out/T01/freeze/commitment.json",
+                "out/T01/draw/公示名单.csv"):
         shutil.copy(drawn / rel, public)
     r = _verify(invoke, public / "manifest.json")
     assert r.exit_code == 0
     statuses = [c["status"] for rep in r.json["data"]["reports"] for c in rep["checks"]]
     assert "fail" not in statuses and statuses.count("skipped") == 1  # the ledger is not at hand
+    texts = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"]]
+    assert any(t.startswith("公示名单 ") and "公示名单.csv 与清单一致" in t for t in texts), texts
+    # The published list is what the public sees: a swapped entity fails for the stranger.
+    listed = public / "公示名单.csv"
+    original = listed.read_bytes()
+    m = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    first, other = m["strata"][0]["selected"][0], m["strata"][0]["reserves"][0]
+    listed.write_bytes(original.replace(first.encode(), other.encode()))
+    fails = _failures(_verify(invoke, public / "manifest.json"))
+    assert any("公示名单" in f and "与清单不一致" in f and first in f for f in fails), fails
+    listed.write_bytes(original.replace("正式".encode(), "试抽（非正式结果）".encode()))
+    assert any("公示名单" in f for f in _failures(_verify(invoke, public / "manifest.json")))
+    listed.write_bytes(original)
     # A changed copy of the pool fails for the stranger too.
     pool = public / "pool.csv"
     pool.write_bytes(pool.read_bytes() + "低,91630103000009999X,新增\r\n".encode())
@@ -160,7 +174,18 @@ def test_trial_and_commitment_verify(drawn, invoke):
     (trial,) = [p for p in (drawn / "out/T01").iterdir() if p.name.startswith("trial-")]
     r = _verify(invoke, trial / "manifest.json")
     assert r.exit_code == 0
-    assert "试抽" in r.json["data"]["reports"][0]["subject"]
+    (rep,) = r.json["data"]["reports"]
+    assert "试抽" in rep["subject"] and rep["trial"] is True and r.json["data"]["trial"] is True
+    assert rep["complete"] is False and any("不是正式抽取结果" in c["text"] for c in rep["checks"])
+    # Never the plain "核验通过" a real draw gets, inside the workspace or outside it.
+    human = invoke("verify", str(trial / "manifest.json")).stdout
+    assert "结论：这是试抽" in human and "结论：核验通过" not in human
+    outside = drawn.parent / "trial-published"
+    shutil.copytree(trial, outside)
+    shutil.copy(drawn / "out/T01/freeze/pool.csv", outside)
+    human = invoke("verify", str(outside / "manifest.json")).stdout
+    assert "结论：这是试抽" in human and "已核验的各项全部成立" not in human
+    assert "试抽-公示名单.csv 与清单一致" in human
     r = _verify(invoke, drawn / "out/T01/freeze/commitment.json")
     assert r.exit_code == 0 and len([c for c in r.json["data"]["reports"][0]["checks"]
                                      if c["status"] == "pass"]) >= 5

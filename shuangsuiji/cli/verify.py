@@ -33,13 +33,17 @@ def verify(
             lines += [f"  {MARK[c.status]} {c.text}" for c in rep.checks]
         failed = [c for rep in reports for c in rep.checks if c.status == "不通过"]
         skipped = [c for rep in reports for c in rep.checks if c.status == "未核验"]
+        trials = [rep for rep in reports if getattr(rep, "trial", False)]
         if failed:
             lines.append(f"结论：核验不通过（{len(failed)} 项不符）。")
+        elif trials:
+            lines.append("结论：这是试抽（--dry-run）结果，不是正式抽取，不具任何效力；"
+                         "其复算与文件核对虽然成立，不能作为正式结果使用。")
         elif skipped:
             lines.append(f"结论：已核验的各项全部成立（另有 {len(skipped)} 项未核验或提示，见上）。")
         else:
             lines.append("结论：核验通过，结果可由公开信息复算，文件与台账均未被改动。")
-        data = {"ok": not failed, "reports": [r.to_dict() for r in reports]}
+        data = {"ok": not failed, "trial": bool(trials), "reports": [r.to_dict() for r in reports]}
         return Result(data=data, lines=lines, exit_code=ExitCode.VERIFY_FAILED if failed else ExitCode.OK)
 
     run("verify", json_out, body, traceback)
