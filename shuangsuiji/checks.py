@@ -68,7 +68,8 @@ def run_check(plan_path: Path, out_dir: Path, *, progress=None) -> CheckReport:
     errors = [e.to_dict() for e in rosters.failures]
     if not usable and not errors:
         errors = [{"code": "input_invalid", "message": f"名录中有 {len(rosters.errors())} 处错误，这些行未纳入名录",
-                   "hint": "按问题清单逐行修改后重新运行 ssj check。", "problems": []}]
+                   "hint": "按问题清单逐行修改后重新运行 ssj check。",
+                   "problems": [p.to_dict() for p in rosters.errors()]}]
     return CheckReport(usable, lines, data, rosters.problems, workbook, errors)
 
 

@@ -79,6 +79,10 @@ def test_rejected_rows_exit_3_and_are_listed_with_row_column_reason(invoke, tmp_
     assert by_row[("targets.xlsx", 6)]["严重程度"] == "警告" and by_row[("targets.xlsx", 6)]["列"] == "登记状态"
     dept = by_row[("inspectors.xlsx", 4)]
     assert (dept["列"], dept["值"], dept["严重程度"]) == ("部门", "交通局", "错误")
+    # the envelope carries every rejected row too, for scripts that do not open the workbook
+    listed = {(p["file"].rsplit("/", 1)[-1], p["row"], p["column"]) for p in env["errors"][0]["problems"]}
+    assert listed == {("targets.xlsx", 4, "统一社会信用代码"), ("targets.xlsx", 5, "统一社会信用代码"),
+                      ("inspectors.xlsx", 4, "部门")}
 
 
 def test_rejected_rows_human_text(invoke, tmp_path):
