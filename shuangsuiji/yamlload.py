@@ -86,7 +86,7 @@ def _build(node, path: tuple, lines: dict, dups: list, file: str):
             if key in out:  # PyYAML keeps the last one silently; never guess which was meant
                 first = lines[path + (key,)]
                 dups.append(Problem(reason=f"字段「{key}」出现了不止一次（第{first}行和第{key_node.start_mark.line + 1}行）",
-                                    file=file, row=key_node.start_mark.line + 1, column=key))
+                                    file=file, row=key_node.start_mark.line + 1))
                 continue
             out[key] = _build(value_node, path + (key,), lines, dups, file)
             lines[path + (key,)] = key_node.start_mark.line + 1

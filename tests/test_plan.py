@@ -142,7 +142,7 @@ def test_key_written_twice_is_rejected_not_last_wins(tmp_path):
         load_plan(write(tmp_path, PLAN.replace("    draw_date: 2026-04-08\n",
                                                "    draw_date: 2026-04-08\n    draw_date: 2026-04-09\n")))
     assert "字段「draw_date」出现了不止一次（第23行和第24行）" in e.value.message
-    assert e.value.problems[0].row == 24
+    assert e.value.problems[0].row == 24 and e.value.problems[0].column is None  # a plan has no columns
 
 
 def test_missing_plan_file(tmp_path):
