@@ -221,3 +221,18 @@ def test_second_official_draw_of_a_task_number_under_another_id_fails(drawn, inv
     fails = _failures(_verify(invoke, drawn / "out/T01X/draw/manifest.json"))
     assert any("测试〔2026〕1号" in f and "第二次正式抽取" in f for f in fails), fails
     assert _verify(invoke, drawn / "out/T01/draw/manifest.json").exit_code == 0
+
+
+def test_a_truncated_ledger_keeps_its_chain_so_verify_prints_the_head_to_compare(drawn, invoke):
+    """Deleting the last entry leaves an intact chain: only the printed head hash, compared with a
+    published or saved one, shows it (docs/user-guide.md §2)."""
+    ledger = drawn / "ledger.jsonl"
+    entries = Ledger(ledger).read()
+    head = entries[-1]["hash"]
+    r = _verify(invoke, ledger)
+    text = r.json["data"]["reports"][0]["checks"][0]["text"]
+    assert r.exit_code == 0 and f"末条（第 2 条）哈希 {head}" in text
+    ledger.write_text(ledger.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
+    r = _verify(invoke, ledger)
+    text = r.json["data"]["reports"][0]["checks"][0]["text"]
+    assert r.exit_code == 0 and head not in text and f"末条（第 1 条）哈希 {entries[0]['hash']}" in text
