@@ -515,6 +515,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     from .state import TaskState
 
     state = TaskState(ws, task.id)
+    reason = reason.strip() if reason else None
     if state.freezes and not reason:
         raise StateError(f"任务 {task.id} 已于 {state.latest_freeze['time']} 固定过名录（承诺码 "
                          f"{state.latest_freeze['data'].get('code')}）。",

@@ -281,6 +281,8 @@ class Plan(Model):
         for n, x in enumerate(numbers):
             if numbers.index(x) != n:
                 errors.append((("tasks", n, "number"), f"任务编号重复：{x}"))
+            if "|" in x:  # the sampler seed joins prefix, number and seed with "|" (draw-spec §1)
+                errors.append((("tasks", n, "number"), f"任务编号不能含有字符「|」：{x}"))
         for n, item in enumerate(self.items):
             if item.department not in dept_ids:
                 errors.append((("items", n, "department"), f"抽查事项 {item.id} 的部门 {item.department} 不在 departments 中"))

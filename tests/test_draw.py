@@ -357,3 +357,22 @@ def test_renamed_task_id_cannot_draw_the_same_task_number_again(frozen, tmp_path
     # A trial under the new id stays possible: it is never official.
     r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "99999999999999999999", "--dry-run", "--json")
     assert r.exit_code == 0
+
+
+def test_refreeze_needs_a_real_reason(frozen, tmp_path, invoke):
+    r = invoke("freeze", "--plan", frozen, "--task", "T01", "--reason", "  ", "--json")
+    assert r.exit_code == 5 and "--reason" in r.json["errors"][0]["hint"]
+    assert [e["kind"] for e in Workspace(tmp_path).ledger().read()] == ["freeze"]
+    assert not (tmp_path / "out/T01/freeze-2").exists()
+
+
+def test_a_task_number_with_the_seed_separator_is_a_plan_error(tmp_path, invoke, monkeypatch):
+    """'|' joins prefix, task number and seed (draw-spec §1); the plan says so before any freeze."""
+    from draw_helpers import PLAN
+
+    plan = make_workspace(tmp_path, plan=PLAN.replace("number: 测试〔2026〕1号", "number: 测试〔2026〕1|号"))
+    set_now(monkeypatch, at(2026, 4, 8))
+    r = invoke("freeze", "--plan", plan, "--task", "T01", "--json")
+    assert r.exit_code == 3, r.stdout
+    assert "任务编号不能含有字符「|」" in json.dumps(r.json["errors"], ensure_ascii=False)
+    assert not (tmp_path / "out/T01").exists()
