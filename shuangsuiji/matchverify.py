@@ -16,7 +16,7 @@ from .errors import SsjError
 from .fileio import sha256_file
 from .match import MatchInput, MatchRules, match
 from .records import Inspector, Target
-from .verify import find_named
+from .verify import check_recorded, find_named
 from .workspace import Workspace
 
 
@@ -137,18 +137,9 @@ def _ledger_checks(rep, ws: Workspace, path: Path, manifest: dict) -> None:
     from .matchrun import last_inspections
 
     entries = ws.ledger().read()
-    rel = ws.rel(path)
-    found = [e for e in entries if e.get("kind") == "match" and e["data"].get("manifest") == rel]
-    if not rep.add(len(found) == 1, f"台账第 {found[0]['seq'] if found else '?'} 条记录了该匹配派发",
-                   f"台账中{'没有' if not found else '有多条'}该匹配清单的记录"):
+    entry = check_recorded(rep, ws, entries, "match", path, "匹配派发", "派发")
+    if entry is None:
         return
-    entry = found[0]
-    rep.add(sha256_file(path) == entry["data"]["manifest_sha256"], "匹配清单的 SHA-256 与台账记录一致",
-            "匹配清单的 SHA-256 与台账记录不一致（清单在派发后被修改）")
-    bad = [f for f, digest in entry.get("files", {}).items()
-           if not (ws.root / f).is_file() or sha256_file(ws.root / f) != digest]
-    rep.add(not bad, f"派发输出的 {len(entry.get('files', {}))} 个文件与台账记录的哈希一致",
-            "派发输出与台账记录不一致：" + "、".join(bad))
     draw_rel, commit_rel = manifest["draw"]["manifest"], manifest["commitment"]["path"]
     draws = [e for e in entries if e.get("kind") == "draw" and e["data"].get("manifest") == draw_rel]
     rep.add(bool(draws) and draws[0]["seq"] < entry["seq"], "所依据的正式抽取记于台账，早于匹配",

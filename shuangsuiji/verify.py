@@ -257,19 +257,24 @@ def _check_trial_not_official(rep: Report, ws: Workspace, manifest_path: Path) -
             "台账中没有把该试抽记为正式抽取", "台账把试抽清单记为了抽取结果")
 
 
-def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, manifest: dict,
-                           commit_path: Path | None) -> None:
-    chain = verify_ledger(ws)
-    rep.checks.extend(chain.checks)
-    entries = ws.ledger().read()
+
+def check_recorded(rep: Report, ws: Workspace, entries: list[dict], kind: str, manifest_path: Path,
+                   noun: str, act: str) -> dict | None:
+    """The one `kind` ledger entry recording this manifest; checks the manifest's and outputs' hashes."""
     rel = ws.rel(manifest_path)
-    draws = [e for e in entries if e.get("kind") == "draw" and e["data"].get("manifest") == rel]
-    if not rep.add(len(draws) == 1, f"台账第 {draws[0]['seq'] if draws else '?'} 条记录了该抽取",
-                   f"台账中{'没有' if not draws else '有多条'}该抽取清单的记录"):
-        return
-    entry = draws[0]
-    rep.add(sha256_file(manifest_path) == entry["data"]["manifest_sha256"],
-            "抽取清单的 SHA-256 与台账记录一致", "抽取清单的 SHA-256 与台账记录不一致（清单在抽取后被修改）")
+    found = [e for e in entries if e.get("kind") == kind and e["data"].get("manifest") == rel]
+    if not rep.add(len(found) == 1, f"台账第 {found[0]['seq'] if found else '?'} 条记录了该{noun}",
+                   f"台账中{'没有' if not found else '有多条'}该{noun}清单的记录"):
+        return None
+    entry = found[0]
+    rep.add(sha256_file(manifest_path) == entry["data"]["manifest_sha256"], f"{noun}清单的 SHA-256 与台账记录一致",
+            f"{noun}清单的 SHA-256 与台账记录不一致（清单在{act}后被修改）")
+    check_files(rep, ws, entry, f"{noun}输出的文件")
+    return entry
+
+
+def check_files(rep: Report, ws: Workspace, entry: dict, what: str) -> None:
+    """Every output file a ledger entry lists still exists with the hash recorded."""
     bad = []
     for frel, digest in entry.get("files", {}).items():
         p = ws.root / frel
@@ -277,8 +282,17 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
             bad.append(f"{frel}（缺失）")
         elif sha256_file(p) != digest:
             bad.append(f"{frel}（被修改）")
-    rep.add(not bad, f"抽取输出的 {len(entry.get('files', {}))} 个文件与台账记录的哈希一致",
-            "抽取输出与台账记录不一致：" + "、".join(bad))
+    rep.add(not bad, f"{what}（{len(entry.get('files', {}))} 个）与台账记录的哈希一致",
+            f"{what}与台账记录不一致：" + "、".join(bad))
+
+def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, manifest: dict,
+                           commit_path: Path | None) -> None:
+    chain = verify_ledger(ws)
+    rep.checks.extend(chain.checks)
+    entries = ws.ledger().read()
+    entry = check_recorded(rep, ws, entries, "draw", manifest_path, "抽取", "抽取")
+    if entry is None:
+        return
     freezes = [e for e in entries if e.get("kind") == "freeze" and e.get("task") == entry.get("task")
                and e["seq"] < entry["seq"]]
     in_force = freezes[-1] if freezes else None
@@ -286,13 +300,7 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
                f"抽取所依据的承诺（承诺码 {manifest.get('commitment_code')}）是抽取前最后一次固定名录，"
                f"记于台账第 {in_force['seq'] if in_force else '?'} 条，早于抽取",
                "抽取所依据的承诺不是抽取前最后一次固定名录（或台账中没有该固定记录）"):
-        bad = []
-        for frel, digest in in_force.get("files", {}).items():
-            p = ws.root / frel
-            if not p.is_file() or sha256_file(p) != digest:
-                bad.append(frel)
-        rep.add(not bad, "固定名录的输出文件与台账记录的哈希一致",
-                "固定名录的输出文件与台账记录不一致：" + "、".join(bad))
+        check_files(rep, ws, in_force, "固定名录的输出文件")
     earlier = [e["seq"] for e in entries if e.get("kind") == "draw" and e["data"].get("official")
                and e.get("task") != entry.get("task") and e["seq"] < entry["seq"]
                and _task_number_of(ws, e) == manifest.get("task_number")]
@@ -303,7 +311,7 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
              and e["seq"] > entry["seq"] and e["data"].get("official")]
     if later:
         rep.skip(f"注意：该抽取已被台账第 {later[-1]['seq']} 条的重做抽取取代，不再有效")
-    _check_substitutions(rep, entries, entry, manifest, rel)
+    _check_substitutions(rep, entries, entry, manifest, ws.rel(manifest_path))
 
 
 def _task_number_of(ws: Workspace, entry: dict) -> str | None:
