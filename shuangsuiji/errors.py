@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -117,10 +117,3 @@ class VerifyFailed(SsjError):
 class WorkspaceLocked(SsjError):
     exit_code = ExitCode.LOCKED
     code = "locked"
-
-
-@dataclass
-class Outcome:
-    """What a library call reports back besides its data: warnings to show the clerk."""
-
-    warnings: list[str] = field(default_factory=list)

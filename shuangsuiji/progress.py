@@ -12,11 +12,6 @@ class Progress(Protocol):
     def step(self, label: str, done: int, total: int) -> None: ...
 
 
-class Silent:
-    def step(self, label: str, done: int, total: int) -> None:
-        pass
-
-
 def report(progress: Progress | None, label: str, done: int, total: int) -> None:
     if progress is not None:
         progress.step(label, done, total)

@@ -44,15 +44,6 @@ def label(code: str) -> str:
     return f"{code} {text}".strip()
 
 
-def parse_code(cell: str) -> str | None:
-    """The code at the start of a dropdown value or a bare code: 'A 发现问题…' -> 'A'; '' -> None."""
-    text = (cell or "").strip()
-    if not text:
-        return None
-    head = text.split()[0].upper()
-    return head
-
-
 # The results-entry template (结果录入表): one row per target and inspecting department.
 TEMPLATE_SHEET = "检查结果录入"
 TEMPLATE_HEADERS = [

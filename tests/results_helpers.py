@@ -77,11 +77,9 @@ TIME = "2026-06-01T09:30:00+08:00"
 
 def uscc(n: int, kind: str = "91") -> str:
     """A valid 统一社会信用代码 (GB 32100 and GB 11714 checks hold), distinct for each n."""
-    from shuangsuiji.codes import org_check_char, uscc_check_char
+    from shuangsuiji.codes import build_code
 
-    body = f"{n:08d}"
-    first17 = f"{kind}630103{body}{org_check_char(body)}"
-    return first17 + uscc_check_char(first17)
+    return build_code(f"{kind}630103", f"{n:08d}")
 
 
 def make_workspace(root: Path, plan_text: str = PLAN) -> tuple[Workspace, Path]:

@@ -196,6 +196,9 @@ def test_partial_with_nothing_complete_is_refused(invoke, ws):
     fill(ws, scjg=[], wsjk=[])
     r = run(invoke, ws, "--partial")
     assert r.exit_code == 3 and not (ws.root / "out" / "T02" / "publish").exists()
+    (error,) = r.json["errors"]
+    assert error["message"].startswith("任务 T02 没有任何完整且无误的对象可以公示")
+    assert {p["code"] for p in error["problems"]} == {"missing"}
 
 
 # -- versions -------------------------------------------------------------------------------------
