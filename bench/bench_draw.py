@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shuangsuiji.clock import TZ  # noqa: E402
-from shuangsuiji.codes import build_code  # noqa: E402
+from shuangsuiji.core.clock import TZ  # noqa: E402
+from shuangsuiji.intake.codes import build_code  # noqa: E402
 
 RISKS = ["低", "一般", "较高", "高", "低", "低", "一般", "低"]
 TYPES = ["企业", "个体工商户", "企业", "农民专业合作社", "个体工商户"]
@@ -104,8 +104,8 @@ def timed(fn):
 def bench_pool(n: int) -> bool:
     from consistent_sampler import sampler
 
-    from shuangsuiji.draw import default_reserves, draw_strata
-    from shuangsuiji.sampler import sampler_seed
+    from shuangsuiji.draw.run import default_reserves, draw_strata
+    from shuangsuiji.draw.sampler import sampler_seed
 
     ids = [code(i) for i in range(n)]
     take = n * 3 // 100
@@ -125,8 +125,8 @@ def bench_pool(n: int) -> bool:
 def bench_end_to_end(rows: int) -> bool:
     from python_calamine import CalamineWorkbook
 
-    from shuangsuiji.draw import draw_from_plan
-    from shuangsuiji.freeze import freeze_from_plan
+    from shuangsuiji.draw.run import draw_from_plan
+    from shuangsuiji.draw.freeze import freeze_from_plan
 
     root = Path(tempfile.mkdtemp(prefix="ssj-bench-draw-"))
     try:

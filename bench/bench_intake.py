@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shuangsuiji.codes import ALPHABET, build_code  # noqa: E402
+from shuangsuiji.intake.codes import ALPHABET, build_code  # noqa: E402
 
 HEADERS = ["序号", "统一社会信用代码", "企业名称", "市场主体类型", "行业", "住所", "法定代表人", "联系电话", "登记机关",
            "属地监管所", "登记状态", "成立日期", "信用风险分类", "许可证名称", "许可证编号", "上次检查日期"]
@@ -145,9 +145,9 @@ def write_plan(folder: Path, targets: str) -> Path:
 def bench_xlsx(folder: Path, n: int) -> bool:
     from python_calamine import CalamineWorkbook
 
-    from shuangsuiji.plan import load_plan
-    from shuangsuiji.fastfiles import gc_paused
-    from shuangsuiji.rosters import load_rosters
+    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.sheets.fastxlsx import gc_paused
+    from shuangsuiji.intake.rosters import load_rosters
 
     path = folder / "targets.xlsx"
     write_xlsx(path, n)

@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shuangsuiji.fileio import sha256_file  # noqa: E402
-from shuangsuiji.plan import load_plan  # noqa: E402
-from shuangsuiji.publish import Options, publish  # noqa: E402
-from shuangsuiji.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET, label  # noqa: E402
-from shuangsuiji.results import load_expected, read_results, validate  # noqa: E402
-from shuangsuiji.workspace import Workspace  # noqa: E402
-from shuangsuiji.writers import Sheet, write_xlsx  # noqa: E402
+from shuangsuiji.core.fileio import sha256_file  # noqa: E402
+from shuangsuiji.plan.model import load_plan  # noqa: E402
+from shuangsuiji.publish.publication import Options, publish  # noqa: E402
+from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET, label  # noqa: E402
+from shuangsuiji.publish.intake import load_expected, read_results, validate  # noqa: E402
+from shuangsuiji.core.workspace import Workspace  # noqa: E402
+from shuangsuiji.sheets.writers import Sheet, write_xlsx  # noqa: E402
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -131,7 +131,7 @@ def main() -> int:
         problems += validate(rows, load_expected(ws, lp, task), task, date(2026, 11, 30))
         t_check = time.perf_counter() - t0
         t0 = time.perf_counter()
-        now = __import__("shuangsuiji.clock", fromlist=["now"]).now()
+        now = __import__("shuangsuiji.core.clock", fromlist=["now"]).now()
         pub = publish(ws, lp, task, [], today=date(2026, 11, 30), now=now, opts=Options())
         t_all = time.perf_counter() - t0
         ok = len(rows) == 2 * n and not [p for p in problems if p.severity == "error"] and len(pub.records) == n

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from consistent_sampler import sampler as package_sampler  # noqa: E402
 
-from shuangsuiji.sampler import order, sample, sampler_seed  # noqa: E402
+from shuangsuiji.draw.sampler import order, sample, sampler_seed  # noqa: E402
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shuangsuiji.errors import SsjError  # noqa: E402
-from shuangsuiji.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET, label  # noqa: E402
+from shuangsuiji.core.errors import SsjError  # noqa: E402
+from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET, label  # noqa: E402
 
 SUBCODES = ["2", "B", "D", "6", "C"]
 
@@ -77,7 +77,7 @@ def header_row(ws) -> int:
 def fill_workbook(src: Path, dst: Path, task, depts: dict[str, str], cal, until: date, entry_wd: int) -> int:
     from openpyxl import load_workbook
 
-    from shuangsuiji.fileio import write_with
+    from shuangsuiji.core.fileio import write_with
 
     wb = load_workbook(src)
     ws = wb[TEMPLATE_SHEET] if TEMPLATE_SHEET in wb.sheetnames else wb.worksheets[0]
@@ -113,12 +113,12 @@ def _save(wb, tmp: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from shuangsuiji.clock import today
-    from shuangsuiji.plan import load_plan
-    from shuangsuiji.results import results_dir
-    from shuangsuiji.state import TaskState
-    from shuangsuiji.workdays import WorkCalendar
-    from shuangsuiji.workspace import find_workspace
+    from shuangsuiji.core.clock import today
+    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.publish.intake import results_dir
+    from shuangsuiji.core.state import TaskState
+    from shuangsuiji.core.workdays import WorkCalendar
+    from shuangsuiji.core.workspace import find_workspace
 
     ap = argparse.ArgumentParser(description="演示用：为任务的结果录入表填入确定性的示例结果。")
     ap.add_argument("--plan", required=True, type=Path)

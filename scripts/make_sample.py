@@ -14,7 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from shuangsuiji.samplegen import generate
+from shuangsuiji.sample.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "chengzhong-2026.yaml"

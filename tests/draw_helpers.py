@@ -7,7 +7,7 @@ from pathlib import Path
 
 from factories import code, officer, officers_file, target, targets_file
 
-from shuangsuiji.clock import TZ
+from shuangsuiji.core.clock import TZ
 
 PLAN = """\
 year: 2026
@@ -94,7 +94,7 @@ def at(y: int, m: int, d: int, h: int = 9, mi: int = 30) -> datetime:
 
 
 def set_now(monkeypatch, moment: datetime) -> None:
-    import shuangsuiji.clock as clock
+    import shuangsuiji.core.clock as clock
 
     monkeypatch.setattr(clock, "now", lambda: moment)
 

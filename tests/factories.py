@@ -10,7 +10,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.codes import build_code
+from shuangsuiji.intake.codes import build_code
 
 TARGET_HEADERS = ["统一社会信用代码", "企业名称", "市场主体类型", "行业", "住所", "法定代表人", "联系电话",
                   "属地监管所", "登记状态", "成立日期", "信用风险分类", "许可证名称", "许可证编号", "上次检查日期"]

@@ -10,10 +10,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.fileio import sha256_file
-from shuangsuiji.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET
-from shuangsuiji.workspace import Workspace
-from shuangsuiji.writers import Sheet, write_xlsx
+from shuangsuiji.core.fileio import sha256_file
+from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET
+from shuangsuiji.core.workspace import Workspace
+from shuangsuiji.sheets.writers import Sheet, write_xlsx
 
 PLAN = """\
 version: 1
@@ -77,7 +77,7 @@ TIME = "2026-06-01T09:30:00+08:00"
 
 def uscc(n: int, kind: str = "91") -> str:
     """A valid 统一社会信用代码 (GB 32100 and GB 11714 checks hold), distinct for each n."""
-    from shuangsuiji.codes import build_code
+    from shuangsuiji.intake.codes import build_code
 
     return build_code(f"{kind}630103", f"{n:08d}")
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from shuangsuiji.errors import ExitCode, InputInvalid, Problem, StateError, WorkspaceLocked
-from shuangsuiji.fileio import atomic_path, staged_dir, write_text_atomic
-from shuangsuiji.workspace import Workspace, find_workspace
-from shuangsuiji.writers import Dropdown, Sheet, csv_bytes, display_width, escape_cell, write_csv, write_xlsx
+from shuangsuiji.core.errors import ExitCode, InputInvalid, Problem, StateError, WorkspaceLocked
+from shuangsuiji.core.fileio import atomic_path, staged_dir, write_text_atomic
+from shuangsuiji.core.workspace import Workspace, find_workspace
+from shuangsuiji.sheets.writers import Dropdown, Sheet, csv_bytes, display_width, escape_cell, write_csv, write_xlsx
 
 
 @pytest.mark.parametrize("raw, escaped", [
@@ -150,7 +150,7 @@ def test_outputs_get_the_usual_file_mode_not_mkstemp_private(tmp_path):
 
 
 def test_large_sheets_take_the_fast_writer_and_read_back_the_same(tmp_path):
-    from shuangsuiji.writers import BIG_SHEET
+    from shuangsuiji.sheets.writers import BIG_SHEET
 
     rows = [[f"9163010300000{i:05d}", "=SUM(1)" if i == 7 else f"企业{i}", date(2026, 5, 6)]
             for i in range(BIG_SHEET + 1)]
@@ -165,7 +165,7 @@ def test_large_sheets_take_the_fast_writer_and_read_back_the_same(tmp_path):
 
 
 def test_dropdowns_survive_large_sheets_and_can_be_advisory(tmp_path):
-    from shuangsuiji.writers import BIG_SHEET
+    from shuangsuiji.sheets.writers import BIG_SHEET
 
     rows = [[f"{i}", None, None] for i in range(BIG_SHEET + 1)]
     sheet = Sheet("录入", ["代码", "问题类型", "检查日期"], rows, date_columns=[2],

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from shuangsuiji import __version__
-from shuangsuiji.samplegen import entities, generate
+from shuangsuiji.sample.generator import entities, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_FILES = ["targets.xlsx", "inspectors.xlsx", "neighbour_inspectors.xlsx", "conflicts.csv",

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from shuangsuiji.errors import InputInvalid, VerifyFailed
-from shuangsuiji.ledger import GENESIS, Ledger, check_chain, entry_hash
+from shuangsuiji.core.errors import InputInvalid, VerifyFailed
+from shuangsuiji.core.ledger import GENESIS, Ledger, check_chain, entry_hash
 
 
 def _ledger(tmp_path, n=4) -> Ledger:

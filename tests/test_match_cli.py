@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 from draw_helpers import PLAN, make_workspace
 from shuangsuiji.cli.app import app
 from shuangsuiji.cli.main import _load
-from shuangsuiji.fileio import sha256_file
-from shuangsuiji.matchverify import recompute_match
-from shuangsuiji.resultcodes import FOLLOW_UPS, TEMPLATE_HEADERS, TEMPLATE_SHEET, label
-from shuangsuiji.workdays import WorkCalendar
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.core.fileio import sha256_file
+from shuangsuiji.match.verify import recompute_match
+from shuangsuiji.core.resultcodes import FOLLOW_UPS, TEMPLATE_HEADERS, TEMPLATE_SHEET, label
+from shuangsuiji.core.workdays import WorkCalendar
+from shuangsuiji.core.workspace import Workspace
 
 PLAN_REL = "plans/chengzhong-2026.yaml"
 DRAW_SEED = "58203917462038175920"
@@ -117,8 +117,8 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
 
 
 def test_the_template_reads_back_through_publish_intake(ws):
-    from shuangsuiji.plan import load_plan
-    from shuangsuiji.results import read_results
+    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.publish.intake import read_results
 
     assert run_match(ws).exit_code == 0
     lp = load_plan(ws.root / PLAN_REL)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.codes import build_code
-from shuangsuiji.match import ItemRule, MatchInput, MatchRules, match
-from shuangsuiji.matchflow import Keys
-from shuangsuiji.records import Conflict, Inspector, Target
+from shuangsuiji.intake.codes import build_code
+from shuangsuiji.match.teams import ItemRule, MatchInput, MatchRules, match
+from shuangsuiji.match.flow import Keys
+from shuangsuiji.intake.records import Conflict, Inspector, Target
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "match-spec.md"
 SEED = "示例-20260512-掷骰47193628"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shuangsuiji.errors import FileMissing, InputInvalid
-from shuangsuiji.plan import load_plan
+from shuangsuiji.core.errors import FileMissing, InputInvalid
+from shuangsuiji.plan.model import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = """\

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 
 from results_helpers import (make_workspace, record_draw, record_match, record_substitution, result_row,
                              uscc, write_results)
-from shuangsuiji.fileio import sha256_file
-from shuangsuiji.publish import PUBLIC_HEADERS, merged_result
-from shuangsuiji.records import Source
-from shuangsuiji.results import ResultRow
+from shuangsuiji.core.fileio import sha256_file
+from shuangsuiji.publish.publication import PUBLIC_HEADERS, merged_result
+from shuangsuiji.intake.records import Source
+from shuangsuiji.publish.intake import ResultRow
 
 A, B, C, X = (uscc(n) for n in (201, 202, 203, 209))
 T02 = "测试市监抽查〔2026〕2号"
@@ -331,7 +331,7 @@ PII = {"names": ["王建国", "李秀英"], "ids": ["630103198801011234", "63010
 
 def _write_rosters(ws) -> None:
     """Rosters with officers' names, ID numbers and phones, and a legal representative's phone."""
-    from shuangsuiji.writers import Sheet, write_xlsx
+    from shuangsuiji.sheets.writers import Sheet, write_xlsx
 
     write_xlsx(ws.root / "data" / "inspectors.xlsx", [Sheet("人员", ["执法证号", "姓名", "部门", "身份证号", "手机号"], [
         ["Q001", PII["names"][0], "SCJG", PII["ids"][0], PII["phones"][0]],

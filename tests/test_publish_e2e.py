@@ -41,8 +41,8 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     _at(monkeypatch, "2026-05-11T10:00:00+08:00")
     r = invoke("draw", "--plan", plan, "--task", "T02", "--seed", SEEDS["draw"], "--seed-source", "测试", "--json")
     assert r.exit_code == 0, r.stdout
-    from shuangsuiji.state import TaskState
-    from shuangsuiji.workspace import Workspace
+    from shuangsuiji.core.state import TaskState
+    from shuangsuiji.core.workspace import Workspace
 
     ws = Workspace(root)
     out_code = TaskState(ws, "T02").selected()[0].credit_code
@@ -71,8 +71,8 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     notes = {r[11].value for r in office.iter_rows(min_row=3) if r[0].value == sub.credit_code}
     assert notes == {f"替补 {out_code}（已于 2026-05-12 注销）"}
 
-    from shuangsuiji.plan import load_plan
-    from shuangsuiji.rosters import load_rosters
+    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.intake.rosters import load_rosters
 
     rosters = load_rosters(load_plan(root / plan))
     people = {o.name for o in rosters.inspectors} | {o.id_number for o in rosters.inspectors if o.id_number}

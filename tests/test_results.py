@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from results_helpers import DEPT_NAMES, make_workspace, result_row, uscc, write_results
-from shuangsuiji.plan import load_plan
-from shuangsuiji.records import Source
-from shuangsuiji.results import Expected, ResultRow, parse_codes, read_results, validate
-from shuangsuiji.resultcodes import PROBLEM_SUBCODES, RESULT_CODES
+from shuangsuiji.plan.model import load_plan
+from shuangsuiji.intake.records import Source
+from shuangsuiji.publish.intake import Expected, ResultRow, parse_codes, read_results, validate
+from shuangsuiji.core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES
 
 A, B, C, D = (uscc(n) for n in (101, 102, 103, 104))
 TODAY = date(2026, 9, 1)

@@ -11,11 +11,11 @@ import pytest
 from factories import (OFFICER_HEADERS, TARGET_HEADERS, basic_workspace, code, officer, officers_file, plan_file,
                        target, targets_file, write_csv, write_xlsx)
 
-from shuangsuiji.codes import NUMBER_REASON
-from shuangsuiji.errors import FileMissing, InputInvalid
-from shuangsuiji.plan import load_plan
-from shuangsuiji.records import REGNO
-from shuangsuiji.rosters import collect_rosters, load_rosters
+from shuangsuiji.intake.codes import NUMBER_REASON
+from shuangsuiji.core.errors import FileMissing, InputInvalid
+from shuangsuiji.plan.model import load_plan
+from shuangsuiji.intake.records import REGNO
+from shuangsuiji.intake.rosters import collect_rosters, load_rosters
 
 
 def load(plan):
@@ -342,7 +342,7 @@ def test_missing_files_raise_and_collect_lists_them(tmp_path):
 
 
 def test_missing_file_alone_is_not_found(tmp_path):
-    from shuangsuiji.target_intake import read_targets
+    from shuangsuiji.intake.targets import read_targets
 
     plan = basic_workspace(tmp_path)
     with pytest.raises(FileMissing):

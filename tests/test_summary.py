@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 
 import factories
 from results_helpers import make_workspace, record_draw, record_match, result_row, uscc, write_results
-from shuangsuiji.plan import load_plan
-from shuangsuiji.resultcheck import Expected
-from shuangsuiji.summary import planned_ratios, task_figures
-from shuangsuiji.workdays import WorkCalendar
+from shuangsuiji.plan.model import load_plan
+from shuangsuiji.publish.validate import Expected
+from shuangsuiji.publish.summary import planned_ratios, task_figures
+from shuangsuiji.core.workdays import WorkCalendar
 
 A, B, C, D = (uscc(n) for n in (401, 402, 403, 404))
 SC, WS = "测试区市场监督管理局", "测试区卫生健康局"
@@ -136,7 +136,7 @@ def test_rows_with_errors_are_counted_and_duplicates_count_once(case):
     ws, plan = case
     lp = load_plan(plan)
     t = lp.plan.task("T01")
-    from shuangsuiji.results import read_results, validate
+    from shuangsuiji.publish.intake import read_results, validate
 
     path = write_results(ws.root / "x.xlsx", [
         result_row(A, inspected=date(2026, 5, 6), entered=date(2026, 5, 7)),
@@ -158,12 +158,12 @@ def test_a_year_without_calendar_data_is_not_guessed(case):
 
     class NoCalendar:
         def is_late(self, *a):
-            from shuangsuiji.workdays import CalendarMissing
+            from shuangsuiji.core.workdays import CalendarMissing
 
             raise CalendarMissing(2026, ws.root / "data" / "calendar" / "2026.yaml")
 
-    from shuangsuiji.records import Source
-    from shuangsuiji.results import ResultRow
+    from shuangsuiji.intake.records import Source
+    from shuangsuiji.publish.intake import ResultRow
 
     row = ResultRow(A, "SCJG", "1", (), None, None, date(2026, 5, 6), date(2026, 5, 20), Source("f", "s", 3))
     figs = task_figures(t, Expected.from_pairs([(A, "SCJG")]), [row], [], NoCalendar(), 7)

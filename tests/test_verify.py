@@ -8,8 +8,8 @@ import shutil
 import pytest
 from draw_helpers import SEED, at, make_workspace, set_now
 
-from shuangsuiji.ledger import Ledger
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.core.ledger import Ledger
+from shuangsuiji.core.workspace import Workspace
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def test_redo_supersedes_and_both_verify(drawn, invoke):
 
 def test_second_official_draw_of_a_task_number_under_another_id_fails(drawn, invoke, monkeypatch):
     """A ledger written before the draw refused renamed ids: verify names the second draw."""
-    import shuangsuiji.draw as draw_module
+    import shuangsuiji.draw.run as draw_module
 
     plan = drawn / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("id: T01\n", "id: T01X\n"), encoding="utf-8")

@@ -8,19 +8,8 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from shuangsuiji.errors import ExitCode, InputInvalid, SsjError
-from shuangsuiji.workdays import (
-    KIND_HOLIDAY,
-    KIND_MAKEUP,
-    KIND_WEEKEND,
-    KIND_WORKDAY,
-    CalendarMissing,
-    CalendarOverrideInvalid,
-    WorkCalendar,
-    library_label,
-    library_years,
-    load_override,
-)
+from shuangsuiji.core.errors import ExitCode, InputInvalid, SsjError
+from shuangsuiji.core.workdays import KIND_HOLIDAY, KIND_MAKEUP, KIND_WEEKEND, KIND_WORKDAY, CalendarMissing, CalendarOverrideInvalid, WorkCalendar, library_label, library_years, load_override
 
 D = date.fromisoformat
 

@@ -21,9 +21,9 @@ MARK = {"holiday": "休", "makeup": "班"}
 
 def _calendar(workspace: Path | None):
     """WorkCalendar for the workspace given or found; (calendar, warnings)."""
-    from ..errors import FileMissing
-    from ..workdays import WorkCalendar
-    from ..workspace import find_workspace
+    from ..core.errors import FileMissing
+    from ..core.workdays import WorkCalendar
+    from ..core.workspace import find_workspace
 
     if workspace is not None:
         ws = find_workspace(workspace)
@@ -38,13 +38,13 @@ def _calendar(workspace: Path | None):
 
 
 def resolve_today(today: str | None) -> date:
-    from ..clock import today as clock_today
+    from ..core.clock import today as clock_today
 
     return parse_date_arg(today, "--today") if today else clock_today()
 
 
 def parse_date_arg(text: str, what: str) -> date:
-    from ..errors import ExitCode, SsjError
+    from ..core.errors import ExitCode, SsjError
 
     try:
         return date.fromisoformat(text.strip())

@@ -28,8 +28,8 @@ def check(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..checks import run_check
-        from ..errors import ExitCode
+        from ..intake.checks import run_check
+        from ..core.errors import ExitCode
 
         with progress_for(json_out) as bar:
             report = run_check(plan, out or default_out(plan), progress=bar)
@@ -41,8 +41,8 @@ def check(
 
 def default_out(plan: Path) -> Path:
     """out/check/ of the workspace holding the plan (or the current folder), else ./out/check/."""
-    from ..errors import FileMissing
-    from ..workspace import find_workspace
+    from ..core.errors import FileMissing
+    from ..core.workspace import find_workspace
 
     for start in (plan.parent, Path.cwd()):
         try:

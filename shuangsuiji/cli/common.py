@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import typer
 
-from ..errors import ExitCode, SsjError
+from ..core.errors import ExitCode, SsjError
 
 RESULT_VERSION = 1
 

@@ -27,8 +27,8 @@ def draw(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from .. import clock
-        from ..draw import draw_from_plan
+        from ..core import clock
+        from ..draw.run import draw_from_plan
 
         with progress_for(json_out) as bar:
             data = draw_from_plan(plan, task, seed, now=clock.now(), seed_source=seed_source, redo=redo,

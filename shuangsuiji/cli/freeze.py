@@ -23,8 +23,8 @@ def freeze(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from .. import clock
-        from ..freeze import freeze_from_plan
+        from ..core import clock
+        from ..draw.freeze import freeze_from_plan
 
         with progress_for(json_out) as bar:
             data = freeze_from_plan(plan, task, now=clock.now(), reason=reason,
@@ -37,7 +37,7 @@ def freeze(
 def freeze_lines(d: dict) -> list[str]:
     again = f"（第 {d['freeze_no']} 次固定）" if d["freeze_no"] > 1 else ""
     lines = [f"已固定任务 {d['task']}（{d['task_number']} {d['task_name']}）的抽取名录{again}。", ""]
-    from ..writers import display_width
+    from ..sheets.writers import display_width
 
     width = max([display_width(s["name"]) for s in d["strata"]] + [4]) + 2
     lines.append(_pad("分层", width) + "  名录内    排除  可抽取  抽取数  规则")
@@ -65,7 +65,7 @@ def freeze_lines(d: dict) -> list[str]:
 
 
 def _pad(text: str, width: int) -> str:
-    from ..writers import display_width
+    from ..sheets.writers import display_width
 
     return text + " " * max(0, width - display_width(text))
 

@@ -20,8 +20,8 @@ def init(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..clock import now
-        from ..newworkspace import SAMPLE_PLAN, create_workspace
+        from ..core.clock import now
+        from ..sample.workspace import SAMPLE_PLAN, create_workspace
 
         files = create_workspace(directory, now=now())
         plan = f"plans/{SAMPLE_PLAN}"

@@ -31,13 +31,13 @@ def mark(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from .. import clock
-        from ..deadlines import classify, entry_date
-        from ..errors import ExitCode, SsjError, StateError
-        from ..plan import load_plan
-        from ..state import TaskState
-        from ..workdays import CalendarMissing, WorkCalendar
-        from ..workspace import find_workspace
+        from ..core import clock
+        from ..deadlines.report import classify, entry_date
+        from ..core.errors import ExitCode, SsjError, StateError
+        from ..plan.model import load_plan
+        from ..core.state import TaskState
+        from ..core.workdays import CalendarMissing, WorkCalendar
+        from ..core.workspace import find_workspace
         from .calendar import parse_date_arg
 
         kind = WHAT.get(what.strip())
@@ -89,7 +89,7 @@ def mark(
 
 
 def _department(plan, task, key: str) -> str:
-    from ..errors import InputInvalid
+    from ..core.errors import InputInvalid
 
     key = key.strip()
     for d in plan.departments:

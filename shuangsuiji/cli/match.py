@@ -33,21 +33,21 @@ def match(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from .. import clock
+        from ..core import clock
 
         if fairness is not None:
             if redo or reason:
-                from ..errors import ExitCode, SsjError
+                from ..core.errors import ExitCode, SsjError
 
                 raise SsjError("--fairness 只做检验，不能与 --redo/--reason 同时使用。",
                                exit_code=ExitCode.USAGE, code="usage")
-            from ..matchfair import fairness_from_plan
+            from ..match.fairness import fairness_from_plan
 
             with progress_for(json_out) as bar:
                 data = fairness_from_plan(plan, task, seed, fairness, direct_reason=direct_reason, progress=bar)
             warnings = data.pop("warnings")
             return Result(data=data, lines=fairness_lines(data), warnings=warnings)
-        from ..matchrun import match_from_plan
+        from ..match.run import match_from_plan
 
         with progress_for(json_out) as bar:
             data = match_from_plan(plan, task, seed, now=clock.now(), seed_source=seed_source, redo=redo,

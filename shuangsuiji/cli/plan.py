@@ -19,10 +19,10 @@ def export(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..errors import FileMissing
-        from ..plan import load_plan
-        from ..planexport import export_plan
-        from ..workspace import find_workspace
+        from ..core.errors import FileMissing
+        from ..plan.model import load_plan
+        from ..deadlines.planexport import export_plan
+        from ..core.workspace import find_workspace
 
         lp = load_plan(plan)
         target = out

@@ -28,10 +28,10 @@ def publish(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..clock import now
-        from ..plan import load_plan
-        from ..publish import Options, publish as do_publish
-        from ..workspace import find_workspace
+        from ..core.clock import now
+        from ..plan.model import load_plan
+        from ..publish.publication import Options, publish as do_publish
+        from ..core.workspace import find_workspace
         from .calendar import resolve_today
 
         lp = load_plan(plan)

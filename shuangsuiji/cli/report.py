@@ -41,10 +41,10 @@ def deadlines(
     json_mode = json_out or fmt == Format.json
 
     def body() -> Result:
-        from .. import deadlines as dl
-        from ..plan import load_plan
-        from ..workdays import WorkCalendar
-        from ..workspace import find_workspace
+        from ..deadlines import report as dl
+        from ..plan.model import load_plan
+        from ..core.workdays import WorkCalendar
+        from ..core.workspace import find_workspace
         from .calendar import resolve_today
 
         lp = load_plan(plan)
@@ -52,13 +52,13 @@ def deadlines(
         day = resolve_today(today)
         report = dl.load_report(ws, lp, WorkCalendar(ws.calendar_dir, workspace_root=ws.root), day, within)
         if out is not None:
-            from ..writers import write_csv
+            from ..sheets.writers import write_csv
 
             write_csv(out, dl.CSV_HEADERS, [dl.item_row(i) for i in report.items])
         quiet_now = quiet and not report.attention() and not report.undispatched
         if not json_mode and not quiet_now:
             if fmt == Format.csv:
-                from ..writers import csv_bytes
+                from ..sheets.writers import csv_bytes
 
                 text = csv_bytes(dl.CSV_HEADERS, [dl.item_row(i) for i in
                                                   (report.items if show_all else report.attention())],

@@ -21,10 +21,10 @@ def substitute(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from .. import clock
-        from ..draw import substitute as do_substitute
-        from ..plan import load_plan
-        from ..workspace import find_workspace
+        from ..core import clock
+        from ..draw.run import substitute as do_substitute
+        from ..plan.model import load_plan
+        from ..core.workspace import find_workspace
 
         lp = load_plan(plan)
         t = lp.plan.task(task)

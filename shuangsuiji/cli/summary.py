@@ -20,12 +20,12 @@ def summary(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from .. import summaryfiles
-        from ..clock import now
-        from ..plan import load_plan
-        from ..summary import build_summary
-        from ..workdays import WorkCalendar
-        from ..workspace import find_workspace
+        from ..publish import summaryfiles
+        from ..core.clock import now
+        from ..plan.model import load_plan
+        from ..publish.summary import build_summary
+        from ..core.workdays import WorkCalendar
+        from ..core.workspace import find_workspace
         from .calendar import resolve_today
 
         lp = load_plan(plan)

@@ -23,8 +23,8 @@ def verify(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..errors import ExitCode
-        from ..verify import verify_path
+        from ..core.errors import ExitCode
+        from ..verify.dispatch import verify_path
 
         reports = verify_path(file, pool=pool, commitment=commitment)
         lines: list[str] = []

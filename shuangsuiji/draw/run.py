@@ -1,0 +1,438 @@
+"""`ssj draw` and `ssj substitute`: the first 随机, recomputable by anyone.
+
+A draw reads only the freeze's files (never the roster again): it checks that the commitment,
+the pool file, the plan task and every roster are exactly as frozen, derives the sampler seed
+from the public seed and the task number (sampler.sampler_seed), and per stratum takes the first
+`take` ids of the consistent-sampling ticket order, then the next ones as reserves (候补).
+
+Outputs, in out/<task>/draw/ (draw-redo-2/, … for a redo; trial-<time>/ for --dry-run):
+    manifest.json     everything needed to recompute and check the draw (see docs/draw-spec.md)
+    抽取结果.xlsx      for the office: selected and reserves with ticket and entity details
+    公示名单.csv       public: task, stratum, code, name (UTF-8 BOM, formula-escaped)
+An official draw appends a `draw` ledger entry; a trial writes files marked 试抽 only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import unicodedata
+from datetime import datetime
+from decimal import ROUND_CEILING, Decimal
+from pathlib import Path
+
+from .. import __version__
+from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
+from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
+from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
+from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_ids
+from ..plan.model import LoadedPlan, Task
+from ..core.progress import report
+from .sampler import sample, sampler_seed, trial_sampler_seed
+from ..core.workspace import Workspace
+from ..sheets.writers import Sheet
+
+REFERENCE = "consistent-sampler==1.0.10"
+RESERVE_RATIO = Decimal("0.2")  # reserves per stratum: 20 % of the take, at least RESERVE_MIN
+RESERVE_MIN = 2
+SHORT_SEED = 20
+RESULT_XLSX = "抽取结果.xlsx"
+PUBLIC_CSV = "公示名单.csv"
+TRIAL_PREFIX = "试抽-"
+PUBLIC_HEADERS = ["结果性质", "抽查任务编号", "抽查任务名称", "分层", "序号", "统一社会信用代码", "企业名称"]
+
+
+# --------------------------------------------------------------------------- pure parts
+
+def default_reserves(take: int, pool_size: int) -> int:
+    """Reserves kept per stratum: ceil(20 % of take), at least 2, never beyond the pool."""
+    if take <= 0:
+        return 0
+    want = max(RESERVE_MIN, int((Decimal(take) * RESERVE_RATIO).to_integral_value(ROUND_CEILING)))
+    return max(0, min(want, pool_size - take))
+
+
+def check_seed(seed: str) -> list[str]:
+    """Refuse a seed that cannot be re-typed reliably; return warnings for a weak one."""
+    if not isinstance(seed, str) or seed == "":
+        raise InputInvalid("随机种子不能为空。", hint="在公开场合产生种子（如多人掷骰得到 20 位数字）后用 --seed 传入。")
+    if seed != seed.strip():
+        raise InputInvalid(f"随机种子首尾有空白字符：「{seed}」。",
+                           hint="空白不可见，他人复算时难以照抄；请去掉首尾空白后重新输入。")
+    if any(ord(c) < 32 or ord(c) == 127 for c in seed):
+        raise InputInvalid("随机种子含有换行、制表符等控制字符。", hint="请只用可见字符。")
+    hidden = [c for c in seed if _invisible(c)]
+    if hidden:
+        raise InputInvalid(f"随机种子含有不可见或易混淆的字符（{'、'.join(f'U+{ord(c):04X}' for c in hidden[:3])}），"
+                           "看起来相同的种子会得出不同的结果。",
+                           hint="请只用可见字符，空格只用普通半角空格；最好直接输入现场记下的数字。")
+    warnings = []
+    if len(seed) < SHORT_SEED:
+        warnings.append(f"随机种子只有 {len(seed)} 个字符，少于建议的 {SHORT_SEED} 个；"
+                        "种子越短，越容易被事先猜测或挑选。")
+    return warnings
+
+
+def _invisible(c: str) -> bool:
+    """Characters a reader cannot see or tell apart from another: C1 controls, format characters
+    (zero-width space, BOM, direction marks), unassigned/private/surrogate code points, line and
+    paragraph separators, and any space other than the ordinary U+0020 (no-break, full-width, …)."""
+    cat = unicodedata.category(c)
+    return cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and c != " ")
+
+
+def seed_key(seed: str) -> str:
+    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation):
+    two seeds with the same key are the same public random value typed differently."""
+    return "".join(c for c in unicodedata.normalize("NFKC", seed).casefold()
+                   if unicodedata.category(c)[0] in "LN")
+
+
+def seed_sha256(seed: str) -> str:
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
+def derive_seed(seed: str, task_number: str, *, trial: bool) -> str:
+    return trial_sampler_seed(seed, task_number) if trial else sampler_seed(seed, task_number)
+
+
+def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
+                reserves: int | None = None) -> list[dict]:
+    """Per frozen stratum: the first `take` ids of the ticket order, then the reserves.
+
+    `plan_strata` are the commitment's stratum summaries (name, pool_size, take, drawable).
+    """
+    out = []
+    for s in plan_strata:
+        if not s.get("drawable", True):
+            continue
+        ids = pool.get(s["name"], [])
+        if len(ids) != s["pool_size"]:
+            raise VerifyFailed(f"池文件中「{s['name']}」层有 {len(ids)} 户，承诺记录为 {s['pool_size']} 户。")
+        take = s["take"]
+        n_res = default_reserves(take, len(ids)) if reserves is None else max(0, min(reserves, len(ids) - take))
+        tickets = sample(ids, seed, take + n_res) if take else []
+        out.append({
+            "name": s["name"],
+            "pool_size": len(ids),
+            "take": take,
+            "selected": [t.id for t in tickets[:take]],
+            "reserves": [t.id for t in tickets[take:]],
+            "selected_tickets": [t.ticket for t in tickets[:take]],
+            "reserve_tickets": [t.ticket for t in tickets[take:]],
+        })
+    return out
+
+
+# --------------------------------------------------------------------------- checks
+
+def _resolve(ws: Workspace, rel: str) -> Path:
+    p = Path(rel)
+    return p if p.is_absolute() else ws.root / p
+
+
+def inputs_changed(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict) -> list[str]:
+    """What differs from the freeze: the plan task and each roster file (Chinese, one per item)."""
+    changes = []
+    if lp.plan.task_digest(task) != commitment["plan"]["task_digest"]:
+        changes.append(f"计划文件中任务 {task.id} 的设置（或其用到的事项、部门、规则）在固定名录后被修改")
+    for role, rec in commitment["rosters"].items():
+        path = _resolve(ws, rec["path"])
+        label = ROLE_TEXT.get(role.split(":")[0], role)
+        if not path.is_file():
+            changes.append(f"{label} {rec['path']} 已不存在")
+        elif sha256_file(path) != rec["sha256"]:
+            changes.append(f"{label} {rec['path']} 在固定名录后被修改")
+    return changes
+
+
+ROLE_TEXT = {"targets": "检查对象名录", "inspectors": "执法检查人员名录", "conflicts": "回避名单",
+             "special": "专项库", "neighbour": "相邻地区执法人员名录"}
+
+
+def _load_frozen_pool(ws: Workspace, commitment: dict) -> tuple[dict[str, list[str]], Path]:
+    path = _resolve(ws, commitment["pool_file"])
+    if not path.is_file():
+        raise VerifyFailed(f"池文件不存在：{commitment['pool_file']}", hint="固定名录的输出被移动或删除；请从备份恢复。")
+    if sha256_file(path) != commitment["pool_sha256"]:
+        raise VerifyFailed(f"池文件 {commitment['pool_file']} 与承诺记录的哈希不一致（固定后被修改）。",
+                           hint="请从备份恢复；不要手工编辑固定名录的输出。")
+    return read_pool_ids(path), path
+
+
+def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], dict[str, list]]:
+    rec = commitment.get("pool_details")
+    if not rec:
+        return [], {}
+    path = _resolve(ws, rec["path"])
+    if not path.is_file() or sha256_file(path) != rec["sha256"]:
+        raise VerifyFailed(f"对象明细文件 {rec['path']} 缺失或与承诺记录不一致。", hint="请从备份恢复该文件。")
+    return read_details(path, codes)
+
+
+# --------------------------------------------------------------------------- the draw
+
+def nature_text(manifest: dict) -> str:
+    if manifest["trial"]:
+        return "试抽（非正式结果）"
+    if manifest["redo"]:
+        return f"正式（第{manifest['draw_no']}次抽取，重做）"
+    return "正式"
+
+
+def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datetime,
+             seed_source: str | None = None, redo: bool = False, reason: str | None = None,
+             dry_run: bool = False, reserves: int | None = None, progress=None) -> dict:
+    """The whole draw of one task. The caller holds the workspace lock for an official draw."""
+    from ..core.clock import stamp
+    from ..core.state import TaskState
+
+    warnings = check_seed(seed)
+    if reserves is not None and reserves < 0:
+        raise SsjError("--reserves 不能为负数。", exit_code=ExitCode.USAGE, code="usage")
+    if redo and not (reason and reason.strip()):
+        raise SsjError("重做抽取必须用 --reason 说明理由。", exit_code=ExitCode.USAGE, code="usage")
+    if redo and dry_run:
+        raise SsjError("--dry-run（试抽）不能与 --redo 同时使用。", exit_code=ExitCode.USAGE, code="usage")
+    state = TaskState(ws, task.id)
+    previous = [e for e in state.entries if e["kind"] == "draw" and e["data"].get("official")]
+    if not dry_run:
+        if previous and not redo:
+            first = previous[-1]
+            raise StateError(f"任务 {task.id} 已于 {first['time']} 正式抽取，不能再次正式抽取。",
+                             hint="如确需重做（须有正当理由并记录），加 --redo --reason 理由；"
+                                  "只想演练请用 --dry-run。")
+        other = drawn_under_other_id(ws, task)
+        if other is not None:
+            raise StateError(f"任务编号「{task.number}」已于 {other['time']} 以任务简称 {other['task']} 正式抽取"
+                             f"（{other['data']['manifest']}），不能以 {task.id} 再次正式抽取。",
+                             hint=f"任务简称被改过时，请在计划中改回 {other['task']}；确需重做须用原简称并加 "
+                                  "--redo --reason 理由。")
+        if redo and not previous:
+            raise StateError(f"任务 {task.id} 还没有正式抽取，无需 --redo。", hint="去掉 --redo 重新运行。")
+    commitment = load_commitment(ws, task.id)
+    changed = inputs_changed(ws, lp, task, commitment)
+    if changed:
+        raise StateError(f"固定名录（承诺码 {_code(state)}）后输入已变化，不能抽取：" + "；".join(changed) + "。",
+                         hint="如修改是有意的，请重新固定名录（ssj freeze --reason 理由），公布新的承诺码，"
+                              "再公开产生种子后抽取。",
+                         problems=[])
+    if not seed_source and not dry_run:
+        warnings.append("未用 --seed-source 说明种子如何产生（如“5 人现场掷骰”），复核者无从查证。")
+    drawn_at = stamp(now)
+    if now.date() != task.draw_date and not dry_run:
+        warnings.append(f"计划的抽取日期为 {task.draw_date.isoformat()}，今天是 {now.date().isoformat()}。")
+    if redo and state.match is not None:
+        warnings.append("该任务已完成匹配派发；重做抽取后须重新匹配（ssj match --redo）。")
+
+    report(progress, "读取固定的抽取池", 0, 1)
+    ids, _ = _load_frozen_pool(ws, commitment)
+    derived = derive_seed(seed, task.number, trial=dry_run)
+    report(progress, "抽取", 0, 1)
+    strata = draw_strata(ids, commitment["strata"], derived, reserves)
+    report(progress, "抽取", 1, 1)
+    position = dict(zip((code for codes in ids.values() for code in codes), itertools.count()))
+    details = _load_details(ws, commitment, {c: position[c] for s in strata for c in s["selected"] + s["reserves"]})
+
+    draw_no = len(previous) + 1
+    if dry_run:
+        folder = ws.task_dir(task.id) / f"trial-{now.strftime('%Y%m%d-%H%M%S')}"
+    else:
+        folder = ws.task_dir(task.id) / ("draw" if draw_no == 1 else f"draw-redo-{draw_no}")
+    prefix = TRIAL_PREFIX if dry_run else ""
+    manifest = {
+        "kind": "draw",
+        "spec": SPEC_VERSION,
+        "tool": f"ssj {__version__}",
+        "reference": REFERENCE,
+        "task": task.id,
+        "task_number": task.number,
+        "task_name": task.name,
+        "official": not dry_run,
+        "trial": dry_run,
+        "redo": bool(redo),
+        "draw_no": draw_no if not dry_run else None,
+        "reason": reason if redo else None,
+        "supersedes": previous[-1]["data"]["manifest"] if (redo and previous) else None,
+        "seed": seed,
+        "seed_sha256": seed_sha256(seed),
+        "seed_source": seed_source,
+        "sampler_seed": derived,
+        "pool_file": commitment["pool_file"],
+        "pool_sha256": commitment["pool_sha256"],
+        "commitment": commitment["_path"],
+        "commitment_sha256": commitment["_sha256"],
+        "commitment_code": _code(state),
+        "frozen_at": commitment["frozen_at"],
+        "drawn_at": drawn_at,
+        "strata": strata,
+    }
+    files: dict[str, str] = {}
+    with staged_dir(folder) as tmp:
+        manifest_name = "manifest.json"
+        write_json_atomic(tmp / manifest_name, manifest)
+        write_xlsx_fast(tmp / f"{prefix}{RESULT_XLSX}", _workbook(manifest, details, lp))
+        write_bytes_atomic(tmp / f"{prefix}{PUBLIC_CSV}", _public_csv(manifest, details))
+        for p in sorted(tmp.iterdir()):
+            files[ws.rel(folder / p.name)] = sha256_file(p)
+    manifest_rel = ws.rel(folder / "manifest.json")
+    entry = None
+    if not dry_run:
+        data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "official": True,
+                "redo": bool(redo), "reason": reason if redo else None}
+        entry = ws.ledger().append("draw", task=task.id, time=drawn_at, data=data, files=files)
+    return {
+        "task": task.id, "task_number": task.number, "task_name": task.name,
+        "official": not dry_run, "trial": dry_run, "redo": bool(redo), "draw_no": manifest["draw_no"],
+        "seed": seed, "seed_sha256": manifest["seed_sha256"], "sampler_seed": derived,
+        "commitment_code": manifest["commitment_code"], "manifest": manifest_rel,
+        "strata": [{k: s[k] for k in ("name", "pool_size", "take", "selected", "reserves")} for s in strata],
+        "selected_total": sum(len(s["selected"]) for s in strata),
+        "files": sorted(files), "ledger_seq": entry["seq"] if entry else None,
+        "warnings": warnings,
+    }
+
+
+def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
+    """The latest official draw entry of the same task number recorded under another task id.
+
+    The ledger keys tasks by their short id, but the draw is bound to the task number (the sampler
+    seed and the public list use it): renaming the id must not open a second official draw.
+    """
+    import json
+
+    found = None
+    for e in ws.ledger().entries(kind="draw"):
+        if e.get("task") == task.id or not e["data"].get("official"):
+            continue
+        path = _resolve(ws, e["data"]["manifest"])
+        try:
+            number = json.loads(path.read_text(encoding="utf-8")).get("task_number")
+        except (OSError, ValueError):
+            continue  # a missing or unreadable manifest is for ssj verify to report
+        if number == task.number:
+            found = e
+    return found
+
+
+def _code(state) -> str | None:
+    f = state.latest_freeze
+    return f["data"].get("code") if f else None
+
+
+DETAIL_COLUMNS = ["市场主体类型", "行业", "住所", "属地监管所", "登记状态", "信用风险分类", "法定代表人", "联系电话"]
+
+
+def _workbook(manifest: dict, details: tuple[list[str], dict[str, list]], lp: LoadedPlan) -> list[Sheet]:
+    nature = nature_text(manifest)
+    headers, by_code = details
+    pick = [headers.index(c) if c in headers else None for c in ["企业名称", *DETAIL_COLUMNS]]
+    head = ["序号", "分层", "签序", "签号", "统一社会信用代码", "企业名称", *DETAIL_COLUMNS]
+
+    def rows(kind: str, tickets_key: str) -> list[list]:
+        out = []
+        for s in manifest["strata"]:
+            start = 0 if kind == "selected" else s["take"]
+            for rank, (code, ticket) in enumerate(zip(s[kind], s[tickets_key]), start + 1):
+                d = by_code.get(code)
+                extra = [d[i] if (d is not None and i is not None) else "" for i in pick]
+                out.append([len(out) + 1, s["name"], rank, ticket, code, *extra])
+        return out
+
+    title = f"{manifest['task_number']} {manifest['task_name']} 抽取结果 —— {nature}"
+    info = [
+        ["结果性质", nature],
+        ["抽查任务", f"{manifest['task_number']} {manifest['task_name']}"],
+        ["计划", lp.plan.title or lp.plan.doc_number],
+        ["承诺码（固定名录）", manifest["commitment_code"] or ""],
+        ["固定名录时间", manifest["frozen_at"]],
+        ["抽取时间", manifest["drawn_at"]],
+        ["公开随机种子", manifest["seed"]],
+        ["种子 SHA-256", manifest["seed_sha256"]],
+        ["种子来源", manifest["seed_source"] or ""],
+        ["抽取用种子（sampler seed）", manifest["sampler_seed"]],
+        ["池文件", manifest["pool_file"]],
+        ["池文件 SHA-256", manifest["pool_sha256"]],
+        ["算法", f"{SPEC_VERSION}：一致性抽样（不放回），与 {REFERENCE} 的 sampler 结果相同，见 docs/draw-spec.md"],
+    ]
+    if manifest["redo"]:
+        info.insert(1, ["重做理由", manifest["reason"] or ""])
+    for s in manifest["strata"]:
+        info.append([f"分层「{s['name']}」", f"可抽取 {s['pool_size']} 户，抽取 {s['take']} 户，候补 {len(s['reserves'])} 户"])
+    return [
+        Sheet("抽中名单", head, rows("selected", "selected_tickets"), title=title, text_columns=[3, 4]),
+        Sheet("候补名单", head, rows("reserves", "reserve_tickets"),
+              title=f"{manifest['task_number']} 候补名单（按签序依次递补）—— {nature}", text_columns=[3, 4]),
+        Sheet("抽取说明", ["项目", "内容"], info, title=title, text_columns=[1]),
+    ]
+
+
+def _public_csv(manifest: dict, details: tuple[list[str], dict[str, list]]) -> bytes:
+    """The public list: selected entities only, no personal data, every cell escaped."""
+    nature = nature_text(manifest)
+    headers, by_code = details
+    name_at = headers.index("企业名称") if "企业名称" in headers else None
+    rows = []
+    for s in manifest["strata"]:
+        for code in s["selected"]:
+            d = by_code.get(code)
+            name = d[name_at] if d is not None and name_at is not None else ""
+            rows.append([nature, escaped(manifest["task_number"]), escaped(manifest["task_name"]),
+                         escaped(s["name"]), str(len(rows) + 1), code, escaped(name)])
+    return fast_csv_bytes(PUBLIC_HEADERS, rows)
+
+
+def draw_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, **kw) -> dict:
+    from ..plan.model import load_plan
+    from ..core.workspace import find_workspace
+
+    lp = load_plan(plan_path)
+    task = lp.plan.task(task_key)
+    ws = find_workspace(lp.path)
+    with ws.lock(), gc_paused():
+        return run_draw(ws, lp, task, seed, now=now, **kw)
+
+
+# --------------------------------------------------------------------------- substitution
+
+def substitute(ws: Workspace, lp: LoadedPlan, task: Task, out_code: str, reason: str, *,
+               now: datetime) -> dict:
+    """Replace a drawn entity by the next unused reserve of its stratum. Caller holds the lock."""
+    from ..core.clock import stamp
+    from ..core.state import TaskState
+
+    if not reason or not reason.strip():
+        raise SsjError("递补必须用 --reason 说明理由（如“已注销”）。", exit_code=ExitCode.USAGE, code="usage")
+    out_code = out_code.strip().upper()
+    state = TaskState(ws, task.id)
+    draw = state.official_draw
+    if draw is None:
+        raise StateError(f"任务 {task.id} 还没有正式抽取，无法递补。", hint="先运行 ssj draw。")
+    manifest_rel = draw["data"]["manifest"]
+    path = _resolve(ws, manifest_rel)
+    if not path.is_file() or sha256_file(path) != draw["data"]["manifest_sha256"]:
+        raise VerifyFailed(f"抽取清单 {manifest_rel} 缺失或与台账记录不一致。", hint="运行 ssj verify 检查。")
+    import json
+
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    current = {s.credit_code: s for s in state.selected()}
+    if out_code not in current:
+        raise InputInvalid(f"{out_code} 不在任务 {task.id} 当前的抽中名单中。",
+                           hint="请核对统一社会信用代码；已被递补替换的对象不能再次替换。")
+    stratum_name = current[out_code].stratum
+    stratum = next(s for s in manifest["strata"] if s["name"] == stratum_name)
+    used = {e["data"]["in"] for e in state.substitutions}
+    replaced = {e["data"]["out"] for e in state.substitutions}
+    nxt = next((c for c in stratum["reserves"] if c not in used and c not in replaced), None)
+    if nxt is None:
+        raise StateError(f"「{stratum_name}」层的候补已用完（共 {len(stratum['reserves'])} 户），无法递补。",
+                         hint="如确需更多候补，可重做抽取（ssj draw --redo --reason，加 --reserves 指定候补数）。")
+    rank = stratum["take"] + stratum["reserves"].index(nxt) + 1
+    data = {"draw_manifest": manifest_rel, "out": out_code, "in": nxt, "stratum": stratum_name,
+            "reason": reason.strip(), "ticket_rank": rank}
+    entry = ws.ledger().append("substitution", task=task.id, time=stamp(now), data=data)
+    warnings = []
+    if state.match is not None:
+        warnings.append("该任务已完成匹配派发；请为递补对象安排检查组（重新匹配或补派），并通知相关部门。")
+    return {**data, "ledger_seq": entry["seq"], "warnings": warnings,
+            "reserves_left": sum(1 for c in stratum["reserves"] if c not in used | {nxt} and c not in replaced)}

@@ -1,0 +1,339 @@
+"""Reading roster sheets: .xlsx/.xls with python-calamine, .csv with the csv module.
+
+- The header row is found automatically (below merged title rows) by matching known header
+  names; each field maps to exactly one column.
+- Cells keep their type (python-calamine gives float/date/str): a number in an identifier column
+  must be *seen* as a number by the caller, never silently turned into text here.
+- Every data row keeps its row number as Excel shows it (CSV: the record number).
+- CSV: UTF-8 with or without BOM, else GB18030; read in chunks so a million rows fit in memory.
+A file that cannot be used raises `InputInvalid` naming the file, sheet, headers found and what
+to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import FileMissing, InputInvalid, Problem
+
+EXCEL_EXT = {".xlsx", ".xlsm", ".xls"}
+CSV_EXT = {".csv"}
+HEADER_SCAN = 30  # rows searched for the header
+CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One logical column: its name in the plan's `rosters.columns`, label, and header names."""
+
+    name: str
+    aliases: tuple[str, ...]
+    required: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.aliases[0]
+
+
+def norm_header(text) -> str:
+    """Header text for matching: NFKC (full-width → half-width), no spaces, no `*` markers."""
+    s = unicodedata.normalize("NFKC", str(text or "")).translate(_INVISIBLE)
+    return "".join(s.split()).strip("*").lower()
+
+
+# A BOM left inside the text (e.g. a UTF-8 file converted to GBK) and zero-width characters
+# copied from web pages make a header look right but not match.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+
+
+def display_path(path: Path) -> str:
+    """A path for messages: relative to the current folder when inside it."""
+    path = Path(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass
+class Table:
+    """A sheet with its header found: columns by field, and the data rows in chunks."""
+
+    path: Path
+    display: str
+    sheet: str | None
+    header_row: int  # as Excel numbers it
+    headers: list[str]
+    columns: dict[str, int]  # field name -> 0-based column index
+    encoding: str | None = None  # CSV only
+    _rows: list | None = field(default=None, repr=False)  # Excel: every row of the sheet
+
+    def header_of(self, name: str) -> str:
+        return self.headers[self.columns[name]]
+
+    @property
+    def total_rows(self) -> int | None:
+        return None if self._rows is None else max(len(self._rows) - self.header_row, 0)
+
+    def chunks(self, size: int = CHUNK) -> Iterator[tuple[list[list], list[int]]]:
+        """Yield (rows, row_numbers) for non-empty data rows below the header."""
+        if self._rows is not None:
+            yield from self._excel_chunks(size)
+            return
+        source = self._csv_rows()
+        rows: list[list] = []
+        numbers: list[int] = []
+        for number, row in source:
+            if not any(row) and _blank(row):
+                continue
+            rows.append(row)
+            numbers.append(number)
+            if len(rows) >= size:
+                yield rows, numbers
+                rows, numbers = [], []
+        if rows:
+            yield rows, numbers
+
+    def _excel_chunks(self, size: int):
+        for start in range(self.header_row, len(self._rows), size):
+            rows = self._rows[start:start + size]
+            numbers = list(range(start + 1, start + 1 + len(rows)))
+            blank = [i for i, r in enumerate(rows) if not any(r) and _blank(r)]
+            if blank:
+                skip = set(blank)
+                rows = [r for i, r in enumerate(rows) if i not in skip]
+                numbers = [n for i, n in enumerate(numbers) if i not in skip]
+            if rows:
+                yield rows, numbers
+
+    def _csv_rows(self):
+        number = 0
+        with open(self.path, encoding=self.encoding, newline="") as f:
+            try:
+                for number, row in enumerate(csv.reader(f), 1):
+                    if number > self.header_row:
+                        yield number, row
+            except csv.Error as e:
+                raise _csv_error(self.display, number + 1, e) from None
+
+
+def _blank(row) -> bool:
+    for v in row:
+        if v is not None and v != "":
+            return False
+    return True
+
+
+def columns(rows: list[list], width: int) -> list[tuple]:
+    """A chunk transposed into columns (short CSV rows padded with '')."""
+    lengths = set(map(len, rows))
+    if len(lengths) != 1 or min(lengths) < width:
+        width = max(width, *lengths)
+        rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
+    return list(zip(*rows))
+
+
+def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
+               plan_key: str = "targets", headerless=None, sheet_option: str | None = None) -> Table:
+    """Open a roster file, find its header row and map every field to a column.
+
+    `sheet_option`: the plan key that chooses this file's sheet (`targets_sheet`…), if there is one.
+
+    `headerless(cell) -> bool`: when no header is found and the first cell of the first non-empty
+    row passes it, the file is read as one headerless column mapped to the first field.
+    """
+    path = Path(path)
+    display = display_path(path)
+    if not path.is_file():
+        raise FileMissing(f"找不到文件：{display}", hint="请检查计划文件 rosters 中的路径（相对于计划文件所在目录）。",
+                          problems=[Problem(reason="文件不存在", file=display, code="file_missing")])
+    ext = path.suffix.lower()
+    if ext in EXCEL_EXT:
+        rows, sheet_name = _excel_sheet(path, display, sheet, fields, sheet_option)
+        encoding = None
+    elif ext in CSV_EXT:
+        encoding, sheet_name = _csv_encoding(path, display), None
+        rows = _csv_head(path, display, encoding)
+    else:
+        raise InputInvalid(f"{display}：不支持的文件类型「{path.suffix}」。", hint="名录请用 .xlsx 或 .csv 文件。",
+                           problems=[Problem(reason="不支持的文件类型", file=display)])
+    head = _find_header(rows, fields)
+    if head is None and headerless is not None and _headerless(rows, headerless):
+        return Table(path, display, sheet_name, 0, [fields[0].label], {fields[0].name: 0}, encoding,
+                     rows if ext in EXCEL_EXT else None)
+    if head is None:
+        raise _no_header(display, sheet_name, rows, fields, plan_key)
+    headers = ["" if v is None else str(v).strip() for v in rows[head]]
+    columns = _map_columns(headers, fields, display, sheet_name, head + 1, plan_key)
+    return Table(path, display, sheet_name, head + 1, headers, columns, encoding,
+                 rows if ext in EXCEL_EXT else None)
+
+
+# -- Excel ----------------------------------------------------------------------------------------
+def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[FieldSpec],
+                 sheet_option: str | None = None):
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception:  # noqa: BLE001 - calamine raises several types for broken files
+        why, hint = _not_a_workbook(path)
+        raise InputInvalid(f"{display}：无法读取 Excel 文件：{why}。", hint=hint,
+                           problems=[Problem(reason=f"无法读取 Excel 文件：{why}", file=display)]) from None
+    names = [m.name for m in wb.sheets_metadata 
+             if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+    if sheet is not None:
+        if sheet not in wb.sheet_names:
+            raise InputInvalid(f"{display}：没有名为「{sheet}」的工作表；现有工作表：{'、'.join(wb.sheet_names)}。",
+                               hint="请改正计划文件中的工作表名（rosters.*_sheet）。",
+                               problems=[Problem(reason=f"没有工作表「{sheet}」", file=display, sheet=sheet)])
+        return _sheet_rows(wb, sheet), sheet
+    if not names:
+        raise InputInvalid(f"{display}：工作簿中没有可见的工作表。",
+                           problems=[Problem(reason="没有可见的工作表", file=display)])
+    rows = _sheet_rows(wb, names[0])
+    if _find_header(rows, fields) is None and len(names) > 1:
+        others = [n for n in names[1:] if _find_header(_sheet_rows(wb, n), fields) is not None]
+        if others:
+            raise InputInvalid(
+                f"{display}：第一个工作表「{names[0]}」中找不到表头；含名录表头的工作表：{'、'.join(others)}。",
+                hint=(f"请在计划文件 rosters 中写明要读的工作表：{sheet_option}: {others[0]}" if sheet_option else
+                      f"请把工作表「{others[0]}」拖到最前面（或删去它前面的工作表）后保存。"),
+                problems=[Problem(reason="第一个工作表中找不到表头", file=display, sheet=names[0])])
+    return rows, names[0]
+
+
+def _not_a_workbook(path: Path) -> tuple[str, str]:
+    """Why an .xlsx file could not be opened, told from its first bytes: (reason, what to do)."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    resave = "用 Excel 打开后「另存为」.xlsx 格式再试。"
+    if not head:
+        return "文件是空的（0 字节）", "请重新导出或复制该文件。"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 container: password-protected .xlsx, or a real .xls
+        with open(path, "rb") as f:
+            if "EncryptionInfo".encode("utf-16-le") in f.read():
+                return "文件设置了打开密码", "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存。"
+        return "文件是旧版 Excel 97-2003 格式或已损坏", "请" + resave
+    if head.startswith(b"PK"):
+        return "文件已损坏或不完整（可能复制、下载未完成）", "请重新导出或复制该文件，或" + resave
+    lower = head.lower()
+    if b"<html" in lower or b"<table" in lower or b"<?xml" in lower:
+        return "文件实际是网页（HTML/XML）格式，只是扩展名为 Excel", "请" + resave
+    if b"\x00" not in head:
+        return "文件实际是文本（CSV）文件，只是扩展名为 Excel", "请把扩展名改为 .csv（计划文件 rosters 中的文件名同样改），或" + resave
+    return "不是 Excel 文件或已损坏", "请" + resave
+
+
+def _sheet_rows(wb, name: str) -> list[list]:
+    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+def _csv_encoding(path: Path, display: str) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8 (BOM or not), else gb18030; checked in blocks."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise InputInvalid(f"{display}：文件既不是 UTF-8 也不是 GB18030/GBK 编码，无法读取。",
+                       hint="请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或 .xlsx 后重试。",
+                       problems=[Problem(reason="无法识别的文本编码", file=display)])
+
+
+def _csv_head(path: Path, display: str, encoding: str) -> list[list]:
+    rows = []
+    with open(path, encoding=encoding, newline="") as f:
+        try:
+            for row in csv.reader(f):
+                rows.append(row)
+                if len(rows) >= HEADER_SCAN:
+                    break
+        except csv.Error as e:
+            raise _csv_error(display, len(rows) + 1, e) from None
+    return rows
+
+
+def _csv_error(display: str, row: int, e: Exception) -> InputInvalid:
+    return InputInvalid(f"{display} 第{row}行：CSV 格式错误（{e}）。",
+                        hint="请检查引号是否成对，或用 Excel 重新另存为 CSV。",
+                        problems=[Problem(reason=f"CSV 格式错误（{e}）", file=display, row=row)])
+
+
+# -- header ---------------------------------------------------------------------------------------
+def _find_header(rows: list[list], fields: list[FieldSpec]) -> int | None:
+    """Index of the first row (of the first HEADER_SCAN) with the most known header names."""
+    known = {norm_header(a) for f in fields for a in f.aliases}
+    best, best_count = None, 0
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        count = sum(1 for v in row if isinstance(v, str) and v and norm_header(v) in known)
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
+def _headerless(rows: list[list], probe) -> bool:
+    first = next((r for r in rows if not _blank(r)), None)
+    return bool(first) and probe(first[0])
+
+
+def _no_header(display, sheet, rows, fields, plan_key) -> InputInvalid:
+    first = next((r for r in rows[:HEADER_SCAN] if not _blank(r)), [])
+    seen = "、".join(str(v) for v in first if v not in (None, "")) or "（前 30 行为空）"
+    required = "、".join(f.label for f in fields if f.required)
+    where = f"{display}" + (f" 工作表「{sheet}」" if sheet else "")
+    return InputInvalid(
+        f"{where}：前 {HEADER_SCAN} 行中找不到表头（需要的列：{required}）；第一行非空内容为：{seen}。",
+        hint=f"请确认选对了文件和工作表；表头名称不同时，在计划文件 rosters.columns.{plan_key} 中写明，"
+             f"例如 `{fields[0].name}: [实际表头名]`。",
+        problems=[Problem(reason=f"找不到表头（需要的列：{required}）", file=display, sheet=sheet, value=seen[:200])])
+
+
+def _map_columns(headers: list[str], fields: list[FieldSpec], display: str, sheet: str | None,
+                 header_row: int, plan_key: str) -> dict[str, int]:
+    normed = [norm_header(h) for h in headers]
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    for spec in fields:
+        for alias in spec.aliases:
+            hits = [i for i, h in enumerate(normed) if h == norm_header(alias) and i not in columns.values()]
+            if len(hits) > 1:
+                problems.append(Problem(reason=f"表头「{alias}」出现了 {len(hits)} 次，无法确定用哪一列",
+                                        file=display, sheet=sheet, row=header_row, column=alias))
+            if hits:
+                columns[spec.name] = hits[0]
+                break
+        else:
+            if spec.required:
+                problems.append(Problem(
+                    reason=f"缺少必需的列「{spec.label}」（可用的表头名：{'、'.join(spec.aliases)}）",
+                    file=display, sheet=sheet, row=header_row, column=spec.label))
+    if problems:
+        found = "、".join(h for h in headers if h) or "（空）"
+        where = display + (f" 工作表「{sheet}」" if sheet else "")
+        raise InputInvalid(
+            f"{where} 第{header_row}行表头有问题：{problems[0].reason}。找到的表头：{found}。",
+            hint=f"把表头改为可识别的名称，或在计划文件 rosters.columns.{plan_key} 中映射，"
+                 f"例如 `{_first_missing(problems, fields)}: [您表中的表头名]`。",
+            problems=problems)
+    return columns
+
+
+def _first_missing(problems: list[Problem], fields: list[FieldSpec]) -> str:
+    for spec in fields:
+        if any(p.column == spec.label for p in problems):
+            return spec.name
+    return fields[0].name

@@ -1,0 +1,178 @@
+"""The files of one publication version: public CSV and xlsx, the office copy, the manifest.
+
+Everything is built inside `staged_dir`, so a version folder either exists complete or not at
+all. The public files hold only `publish.PUBLIC_HEADERS`; the office copy (办公室留存.xlsx) adds
+per entity and department the result as entered, the problems or missing entries, and the
+substitution notes. No officer and no personal data is read, so none can be written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..core.fileio import canonical_json, sha256_file, staged_dir, write_json_atomic
+from .publication import CSV_NAME, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME, Published
+from .validate import Expected
+from ..core.resultcodes import label
+from ..sheets.writers import Sheet, write_csv, write_xlsx
+
+
+@dataclass
+class Context:
+    ws: object
+    lp: object
+    task: object
+    expected: Expected
+    rows: list
+    inputs: list[Path]
+    today: date
+    time: str
+    encoding: str
+    previous: dict | None  # the previous publish ledger entry
+
+
+def write_version(pub: Published, ctx: Context) -> None:
+    """Write the version folder (refusing an existing one) and fill `pub.files`."""
+    ws = ctx.ws
+    names = [CSV_NAME, XLSX_NAME, OFFICE_NAME]
+    with staged_dir(pub.folder) as tmp:
+        write_csv(tmp / CSV_NAME, PUBLIC_HEADERS, _public_rows(pub.records), encoding=ctx.encoding)
+        write_xlsx(tmp / XLSX_NAME, [_public_sheet(pub, ctx)])
+        write_xlsx(tmp / OFFICE_NAME, office_sheets(pub, ctx))
+        hashes = {n: sha256_file(tmp / n) for n in names}
+        write_json_atomic(tmp / MANIFEST_NAME, manifest(pub, ctx, hashes))
+        hashes[MANIFEST_NAME] = sha256_file(tmp / MANIFEST_NAME)
+    pub.files = {ws.rel(pub.folder / n): h for n, h in hashes.items()}
+
+
+def _public_rows(records: list[dict]) -> list[list]:
+    return [[r[h] for h in PUBLIC_HEADERS] for r in records]
+
+
+def _public_sheet(pub: Published, ctx: Context) -> Sheet:
+    date_col = PUBLIC_HEADERS.index("检查完成日期")
+    rows = []
+    for r in _public_rows(pub.records):
+        r[date_col] = date.fromisoformat(r[date_col])
+        rows.append(r)
+    task = ctx.task
+    return Sheet("公示结果", PUBLIC_HEADERS, rows, title=f"{task.number}「{task.name}」抽查检查结果公示",
+                 date_columns=[date_col], text_columns=[0])
+
+
+# -- the office copy ----------------------------------------------------------------------------
+
+OFFICE_HEADERS = ["统一社会信用代码", "企业名称", "检查部门", "检查结果", "问题类型", "后续处置", "检查方式",
+                  "检查日期", "录入日期", "本版状态", "问题或缺项", "替补说明", "来源"]
+PROBLEM_HEADERS = ["严重程度", "文件", "工作表", "行", "列", "问题"]
+
+
+def office_sheets(pub: Published, ctx: Context) -> list[Sheet]:
+    task, exp = ctx.task, ctx.expected
+    title = f"{task.number}「{task.name}」结果公示 第{pub.version}版 办公室留存（内部资料，不对外公开）"
+    return [
+        Sheet("逐户逐部门", OFFICE_HEADERS, _entity_rows(pub, ctx), title=title, date_columns=[7, 8],
+              text_columns=[0]),
+        Sheet("问题清单", PROBLEM_HEADERS, [_problem_row(p) for p in pub.assessment.problems],
+              title="结果表中的全部问题（错误须更正；提醒可酌情处理）"),
+        Sheet("替补记录", ["替补对象", "企业名称", "被替换对象", "替补原因"],
+              [[c, exp.names.get(c, ""), out, exp.reasons.get(c, "")] for c, out in exp.replaces.items()],
+              title="从备选名单替补的对象（以替补对象自己的统一社会信用代码公示）", text_columns=[0, 2]),
+        Sheet("版本说明", ["项目", "内容"], _version_rows(pub, ctx), title="本次发布"),
+    ]
+
+
+def _entity_rows(pub: Published, ctx: Context) -> list[list]:
+    exp = ctx.expected
+    by_src: dict[tuple, list[str]] = {}
+    for p in pub.assessment.problems:
+        if p.row is not None:
+            by_src.setdefault((p.file, p.sheet, p.row), []).append(
+                ("" if p.severity == "error" else "提醒：") + p.reason)
+    by_key: dict[tuple[str, str], list] = {}
+    for r in ctx.rows:
+        by_key.setdefault(r.key(), []).append(r)
+    out: list[list] = []
+    for code, depts in exp.departments.items():
+        status = "已公示" if code in pub.assessment.ready else "未公示"
+        swap = f"替补 {exp.replaces[code]}（{exp.reasons.get(code, '')}）" if code in exp.replaces else ""
+        for d in depts:
+            found = by_key.pop((code, d), [])
+            if not found:
+                out.append([code, exp.names.get(code, ""), exp.dept_name(d), "", "", "", "", None, None,
+                            status, "尚未录入", swap, ""])
+            for r in found:
+                out.append(_row_cells(r, exp, status, by_src, swap))
+    for rows in by_key.values():  # rows about targets or departments outside the dispatch
+        for r in rows:
+            out.append(_row_cells(r, exp, "不属于本任务", by_src, ""))
+    return out
+
+
+def _row_cells(r, exp: Expected, status: str, by_src: dict, swap: str) -> list:
+    src = r.source
+    problems = by_src.get((src.file, src.sheet, src.row), [])
+    return [r.credit_code, exp.names.get(r.credit_code) or r.name, exp.dept_name(r.department),
+            "、".join(label(c) for c in r.codes), "、".join(label(s) for s in r.subcodes), r.follow_up or "",
+            r.method or "", r.inspected, r.entered, status, "；".join(problems), swap,
+            f"{src.file} 「{src.sheet}」第{src.row}行"]
+
+
+def _problem_row(p) -> list:
+    return ["错误" if p.severity == "error" else "提醒", p.file or "", p.sheet or "", p.row, p.column or "",
+            p.reason]
+
+
+def _version_rows(pub: Published, ctx: Context) -> list[list]:
+    prev = ctx.previous
+    changes = pub.changes
+    rows = [
+        ["抽查任务", f"{ctx.task.number} {ctx.task.name}"],
+        ["版本", f"第{pub.version}版"],
+        ["发布时间", ctx.time],
+        ["发布原因", pub.reason],
+        ["部分公示", "是" if pub.partial else "否"],
+        ["上一版", f"第{prev['data']['version']}版（{prev['time']}）" if prev else "无"],
+        ["本版公示户数", len(pub.records)],
+        ["未公示户数", len(pub.assessment.withheld)],
+        ["较上一版新增", "、".join(changes["added"]) if prev else "（首次公示）"],
+        ["较上一版改动", "、".join(changes["changed"])],
+        ["较上一版撤回", "、".join(changes["withdrawn"])],
+        ["结果文件", "；".join(ctx.ws.rel(f) for f in ctx.inputs)],
+    ]
+    rows += [["说明", n] for n in pub.notes]
+    return rows
+
+
+def manifest(pub: Published, ctx: Context, hashes: dict[str, str]) -> dict:
+    task, ws = ctx.task, ctx.ws
+    prev = ctx.previous
+    return {
+        "kind": "publish",
+        "version": pub.version,
+        "task": {"id": task.id, "number": task.number, "name": task.name},
+        "plan_sha256": ctx.lp.sha256,
+        "time": ctx.time,
+        "today": ctx.today.isoformat(),
+        "reason": pub.reason,
+        "partial": pub.partial,
+        "encoding": ctx.encoding,
+        "previous": None if prev is None else {"version": prev["data"]["version"],
+                                               "manifest": prev["data"]["manifest"],
+                                               "manifest_sha256": prev["data"]["manifest_sha256"]},
+        "inputs": [{"file": ws.rel(f), "sha256": sha256_file(f)} for f in ctx.inputs],
+        "counts": {"expected": len(ctx.expected.departments), "published": len(pub.records),
+                   "withheld": len(pub.assessment.withheld), "errors": len(pub.assessment.errors),
+                   "warnings": len(pub.assessment.warnings)},
+        "published": [r["统一社会信用代码"] for r in pub.records],  # credit codes public as of this version
+        "records": pub.records,
+        "records_sha256": hashlib.sha256(canonical_json(pub.records)).hexdigest(),
+        "withheld": [{"credit_code": c, "reasons": r} for c, r in sorted(pub.assessment.withheld.items())],
+        "substitutions": [{"in": c, "out": o, "reason": ctx.expected.reasons.get(c, "")}
+                          for c, o in ctx.expected.replaces.items()],
+        "changes": pub.changes,
+        "files": hashes,
+    }

@@ -1,0 +1,250 @@
+"""一公开: turn checked results into the public record, one line per entity per task.
+
+Pure part (`assess`, `merged_result`, `public_record`, `compare`): which entities are complete
+and valid, and what the public sees for each. Edge part (`publish`): reads the workspace state,
+writes `out/<T>/publish/v<n>/` with `staged_dir` under the workspace lock, and appends the
+`publish` ledger entry last.
+
+Public columns (国家企业信用信息公示系统 / 信用中国): 统一社会信用代码, 企业名称, 抽查任务编号,
+抽查任务名称, 检查实施机关, 类型, 检查完成日期, 检查结果. Nothing else: no officer, no personal data.
+
+Merging the departments that inspected one entity:
+- 检查实施机关: the names of the departments, in the task's order (initiator first), joined 、.
+- 类型: always 抽查 (the publicity system's vocabulary is 抽查 / 检查; a joint task shows as
+  several 检查实施机关, not as another type).
+- 检查完成日期: the latest inspection date of the departments.
+- 检查结果: every code any department entered, in the code list's order, written out in
+  Chinese and joined ；. A's problem types follow in brackets. 未发现问题 is left out when another
+  department found a problem (A, E or 8): the entity as a whole was not found clean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
+from ..plan.model import LoadedPlan, Task
+from .validate import Expected
+from ..core.resultcodes import NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES
+
+PUBLIC_HEADERS = ["统一社会信用代码", "企业名称", "抽查任务编号", "抽查任务名称", "检查实施机关",
+                  "类型", "检查完成日期", "检查结果"]
+PUBLIC_KIND = "抽查"
+FINDING_CODES = set(PROBLEM_CODES) | {"8"}  # a finding that makes 未发现问题 untrue for the entity
+ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig", "gb18030": "gb18030"}
+CSV_NAME, XLSX_NAME, OFFICE_NAME, MANIFEST_NAME = "公示结果.csv", "公示结果.xlsx", "办公室留存.xlsx", "manifest.json"
+
+
+# -- what the public sees -----------------------------------------------------------------------
+
+
+def merged_result(rows: Iterable) -> str:
+    """检查结果 of one entity from all its departments' rows (see the module docstring)."""
+    codes: set[str] = set()
+    subs: set[str] = set()
+    for r in rows:
+        codes.update(c for c in r.codes if c in RESULT_CODES)
+        if "A" in r.codes:
+            subs.update(s for s in r.subcodes if s in PROBLEM_SUBCODES)
+    if codes & FINDING_CODES:
+        codes.discard(NO_PROBLEM)
+    parts = []
+    for code, text in RESULT_CODES.items():
+        if code in codes:
+            if code == "A" and subs:
+                text += "（" + "、".join(t for s, t in PROBLEM_SUBCODES.items() if s in subs) + "）"
+            parts.append(text)
+    return "；".join(parts)
+
+
+def public_record(task: Task, expected: Expected, code: str, rows: list) -> dict:
+    """One public line. `rows` are the entity's valid rows, one per inspecting department."""
+    order = {d: i for i, d in enumerate(task.participants)}
+    depts = sorted({r.department for r in rows}, key=lambda d: (order.get(d, len(order)), d))
+    name = expected.names.get(code) or next((r.name for r in rows if r.name), "")
+    return {
+        "统一社会信用代码": code,
+        "企业名称": name,
+        "抽查任务编号": task.number,
+        "抽查任务名称": task.name,
+        "检查实施机关": "、".join(expected.dept_name(d) for d in depts),
+        "类型": PUBLIC_KIND,
+        "检查完成日期": max(r.inspected for r in rows).isoformat(),
+        "检查结果": merged_result(rows),
+    }
+
+
+# -- which entities are ready -------------------------------------------------------------------
+
+
+@dataclass
+class Assessment:
+    ready: dict[str, list]  # credit code -> valid rows (one per expected department)
+    withheld: dict[str, list[str]]  # credit code -> reasons it cannot be published yet
+    problems: list[Problem]  # every problem (errors and warnings), as found
+    stray: list[Problem]  # errors not about any drawn entity (other entities, unreadable files)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def assess(rows: list, problems: list[Problem], expected: Expected) -> Assessment:
+    """Sort drawn entities into ready (every department entered one valid row) and withheld."""
+    bad = {}
+    for p in problems:
+        if p.severity == "error" and p.row is not None:
+            bad.setdefault((p.file, p.sheet, p.row), []).append(p)
+    by_code: dict[str, list] = {}
+    for r in rows:
+        by_code.setdefault(r.credit_code, []).append(r)
+    ready: dict[str, list] = {}
+    withheld: dict[str, list[str]] = {}
+    used: set[int] = set()
+    for code, depts in expected.departments.items():
+        reasons: list[str] = []
+        mine = by_code.get(code, [])
+        for r in mine:
+            for p in bad.get((r.source.file, r.source.sheet, r.source.row), []):
+                used.add(id(p))
+                reasons.append(p.message())
+        entered = {r.department for r in mine if r.codes}
+        reasons += [f"{expected.dept_name(d)}尚未录入检查结果" for d in depts if d not in entered]
+        if reasons:
+            withheld[code] = reasons
+        else:
+            ready[code] = [next(r for r in mine if r.department == d) for d in depts]
+    stray = [p for p in problems if p.severity == "error" and id(p) not in used and p.code != "missing"]
+    return Assessment(ready, withheld, problems, stray)
+
+
+def compare(previous: list[dict], current: list[dict]) -> dict[str, list[str]]:
+    """Credit codes added, changed and withdrawn between two publications."""
+    old = {r["统一社会信用代码"]: r for r in previous}
+    new = {r["统一社会信用代码"]: r for r in current}
+    return {"added": sorted(set(new) - set(old)),
+            "changed": sorted(c for c in set(new) & set(old) if new[c] != old[c]),
+            "withdrawn": sorted(set(old) - set(new))}
+
+
+# -- the publication ----------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    partial: bool = False
+    encoding: str = "utf-8-sig"
+    correction: bool = False
+    reason: str | None = None
+
+
+@dataclass
+class Published:
+    version: int
+    folder: Path
+    records: list[dict]
+    assessment: Assessment
+    changes: dict[str, list[str]]
+    partial: bool
+    reason: str
+    files: dict[str, str] = field(default_factory=dict)  # workspace-relative path -> sha256
+    notes: list[str] = field(default_factory=list)
+
+
+def check_options(opts: Options) -> str:
+    enc = ENCODINGS.get((opts.encoding or "").lower().replace("_", "-"))
+    if enc is None:
+        raise SsjError(f"不支持的编码：{opts.encoding}", hint="--encoding 可选 utf-8-sig（默认）或 gb18030。",
+                       exit_code=ExitCode.USAGE, code="usage")
+    if opts.correction and not (opts.reason or "").strip():
+        raise SsjError("更正发布须用 --reason 说明更正原因。", hint="例如：--correction --reason \"卫健局更正检查日期\"",
+                       exit_code=ExitCode.USAGE, code="usage")
+    return enc
+
+
+def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, now: datetime,
+            opts: Options, progress=None) -> Published:
+    """Validate the results and write the next publication version (see the module docstring)."""
+    from . import files as publishfiles
+    from ..core.clock import stamp
+    from ..core.progress import report
+    from .intake import read_results, require_files
+    from .validate import load_expected, validate
+    from ..core.state import TaskState
+
+    encoding = check_options(opts)
+    with ws.lock():
+        expected = load_expected(ws, lp, task)
+        files = require_files(files, ws, task)
+        report(progress, "读取结果表", 0, len(files))
+        rows, problems = read_results(files, lp, task)
+        report(progress, "读取结果表", len(files), len(files))
+        problems = problems + validate(rows, expected, task, today)
+        found = assess(rows, problems, expected)
+        _refuse_if_invalid(found, opts.partial, task)
+        records = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
+        state = TaskState(ws, task.id)
+        version, previous, changes, reason = _next_version(state, records, opts, task)
+        folder = ws.task_dir(task.id) / "publish" / f"v{version}"
+        if folder.exists():
+            raise StateError(f"输出目录 {ws.rel(folder)} 已存在，但台账中没有对应的发布记录（可能上次发布中断）。",
+                             hint="请核对该目录后将其移出 publish/，再重新发布。")
+        pub = Published(version, folder, records, found, changes, opts.partial and bool(found.withheld), reason)
+        pub.notes = expected.notes
+        ctx = publishfiles.Context(ws, lp, task, expected, rows, files, today, stamp(now), encoding, previous)
+        publishfiles.write_version(pub, ctx)
+        manifest_rel = ws.rel(folder / MANIFEST_NAME)
+        ws.ledger().append("publish", task=task.id, time=stamp(now), files=pub.files,
+                           data={"manifest": manifest_rel, "manifest_sha256": pub.files[manifest_rel],
+                                 "version": version, "reason": reason, "partial": pub.partial})
+    return pub
+
+
+def _refuse_if_invalid(found: Assessment, partial: bool, task: Task) -> None:
+    errors = found.errors
+    if partial:
+        if not found.ready:
+            raise InputInvalid(f"任务 {task.id} 没有任何完整且无误的对象可以公示（共 {len(errors)} 处问题）。",
+                               hint="请各部门补录或更正结果后重新发布。", problems=errors)
+        return
+    if errors:
+        missing = sum(1 for p in errors if p.code == "missing")
+        raise InputInvalid(
+            f"结果有 {len(errors) - missing} 处错误、{missing} 项未录入，未发布任何内容。",
+            hint="请按所列位置更正结果表后重新运行；如需先公示已完整无误的对象，请加 --partial。",
+            problems=errors)
+
+
+def _next_version(state, records: list[dict], opts: Options, task: Task):
+    """(version, previous publication or None, changes, reason) — or a refusal."""
+    pubs = state.publications
+    if not pubs:
+        if opts.correction:
+            raise StateError(f"任务 {task.id} 尚未发布过结果，无需更正。", hint="去掉 --correction 后重新运行。")
+        return 1, None, compare([], records), (opts.reason or "").strip() or "首次公示"
+    last = pubs[-1]
+    version = int(last["data"]["version"]) + 1
+    before = state.load_json(last["data"]["manifest"]).get("records", [])
+    changes = compare(before, records)
+    shown = f"第{version - 1}版（{last['time'][:10]}）"
+    if not any(changes.values()):
+        raise StateError(f"任务 {task.id} 的结果与已发布的{shown}完全相同，不再重复发布。",
+                         hint="已发布的版本见 out/<任务>/publish/；无需再次操作。")
+    if (changes["changed"] or changes["withdrawn"]) and not opts.correction:
+        raise StateError(
+            f"任务 {task.id} 的结果已于{shown}发布，本次会改动 {len(changes['changed'])} 户、"
+            f"撤回 {len(changes['withdrawn'])} 户已公示的记录。已发布的版本不会被覆盖。",
+            hint="如确需更正，请加 --correction --reason \"更正原因\"，将作为新版本发布并记入台账。",
+            problems=[Problem(reason=f"已公示记录将被{kind}：{c}", code=key)
+                      for kind, key in (("改动", "changed"), ("撤回", "withdrawn")) for c in changes[key]])
+    reason = (opts.reason or "").strip()
+    if not reason:
+        reason = f"补充公示：新增 {len(changes['added'])} 户"
+    return version, last, changes, reason

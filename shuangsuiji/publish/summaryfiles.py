@@ -1,0 +1,114 @@
+"""The summary as a workbook (with a bar chart of results by code per department) and as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.fileio import write_with
+from ..core.resultcodes import FOLLOW_UPS, RESULT_CODES, label
+from .summary import Summary
+from ..sheets.writers import Sheet, write_xlsx
+
+DEPT_HEADERS = ["任务编号", "任务名称", "联合抽查", "任务状态", "检查部门", "抽取户数", "已检查", "未检查",
+                "发现问题", "发现问题率", *FOLLOW_UPS, "逾期录入", "未填录入日期", "结果表错误"]
+CODE_LABELS = [label(c) for c in RESULT_CODES]
+CHART_SHEET = "结果分布"
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def sheets(s: Summary) -> list[Sheet]:
+    title_day = s.today.isoformat()
+    dept_rows, code_rows = [], []
+    for t in s.tasks:
+        for d in t.departments:
+            dept_rows.append([t.task.number, t.task.name, "是" if t.task.joint else "否", t.status, d.name,
+                              d.drawn, d.inspected, d.not_inspected, d.with_problem, pct(d.problem_rate),
+                              *(d.follow_ups.get(f, 0) for f in FOLLOW_UPS), d.late, d.no_entry_date, d.errors])
+            code_rows.append([f"{t.task.id} {d.name}", t.task.number,
+                              *(d.by_code.get(c, 0) for c in RESULT_CODES)])
+        if not t.departments:
+            dept_rows.append([t.task.number, t.task.name, "是" if t.task.joint else "否", t.status, "", 0, 0, 0,
+                              0, "—", *(0 for _ in FOLLOW_UPS), 0, 0, 0])
+    out = [
+        Sheet("按任务和部门", DEPT_HEADERS, dept_rows, title=f"抽查工作总结：各任务各部门情况（截至 {title_day}）"),
+        Sheet(CHART_SHEET, ["任务·部门", "任务编号", *CODE_LABELS], code_rows,
+              title=f"检查结果分布（按结果代码，截至 {title_day}）"),
+        Sheet("全计划", ["项目", "数值", "说明"], _plan_rows(s), title="全计划情况"),
+    ]
+    if s.risk is not None:
+        out.append(Sheet("风险分类覆盖", ["信用风险分类", "名录库可抽户数", "已抽取户数", "覆盖率", "计划比例（不定向任务）",
+                                        "是否达到"], _risk_rows(s), title="信用风险分类抽查覆盖率（各任务去重合计）"))
+    return out
+
+
+def _plan_rows(s: Summary) -> list[list]:
+    rows = [["联合抽查占比", pct(s.joint_share), f"联合抽查任务 {s.joint_tasks} 个 / 全部任务 {s.total_tasks} 个"]]
+    for t in s.tasks:
+        rows.append([f"{t.task.id} 完成户数", t.complete, f"抽取 {t.entities} 户中各部门均已录入结果的户数"])
+    rows += [["说明", w, ""] for w in s.warnings]
+    return rows
+
+
+def _risk_rows(s: Summary) -> list[list]:
+    out = []
+    for r in s.risk or []:
+        reached = "—" if r.planned is None or r.coverage is None else ("是" if r.coverage >= r.planned else "否")
+        out.append([r.risk, r.population, r.drawn, pct(r.coverage), pct(r.planned), reached])
+    return out
+
+
+def write_workbook(path: Path, s: Summary) -> Path:
+    """Write the workbook atomically (never over an existing file) and add the bar chart."""
+    def build(tmp: Path) -> None:
+        write_xlsx(tmp, sheets(s))
+        _add_chart(tmp, s)
+
+    return write_with(Path(path), build, overwrite=False)
+
+
+def _add_chart(path: Path, s: Summary) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart, Reference
+
+    with open(path, "rb") as f:  # a file object: openpyxl refuses the temp file's suffix
+        wb = load_workbook(f)
+    ws = wb[CHART_SHEET]
+    header, first, last = 2, 3, 2 + sum(len(t.departments) for t in s.tasks)
+    if last >= first:
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "各任务各部门检查结果（按结果代码）"
+        chart.y_axis.title = "户数"
+        chart.x_axis.title = "任务·部门"
+        for col in range(3, 3 + len(CODE_LABELS)):
+            if any(ws.cell(row=r, column=col).value for r in range(first, last + 1)):
+                chart.add_data(Reference(ws, min_col=col, min_row=header, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        chart.width, chart.height = 24, 12
+        ws.add_chart(chart, f"A{last + 3}")
+    wb.save(path)
+
+
+def text_lines(s: Summary, written: str | None) -> list[str]:
+    lines = [f"抽查工作总结（截至 {s.today.isoformat()}）"]
+    for t in s.tasks:
+        lines.append(f"{t.task.number}「{t.task.name}」{'（联合抽查）' if t.task.joint else ''}：{t.status}"
+                     + (f"，抽取 {t.entities} 户，完成 {t.complete} 户" if t.entities else ""))
+        for d in t.departments:
+            codes = " ".join(f"{c}×{n}" for c, n in ((c, d.by_code.get(c, 0)) for c in RESULT_CODES) if n)
+            follow = "、".join(f"{f}×{d.follow_ups[f]}" for f in FOLLOW_UPS if d.follow_ups.get(f))
+            lines.append(f"  {d.name}：抽取 {d.drawn}，已检查 {d.inspected}，未检查 {d.not_inspected}；"
+                         f"结果 {codes or '—'}；发现问题率 {pct(d.problem_rate)}；后续处置 {follow or '—'}；"
+                         f"逾期录入 {d.late}" + (f"；结果表错误 {d.errors} 处" if d.errors else ""))
+    lines.append(f"联合抽查占比：{pct(s.joint_share)}（{s.joint_tasks}/{s.total_tasks}）")
+    if s.risk is not None:
+        lines.append("风险分类覆盖率：" + "；".join(
+            f"{r.risk} {pct(r.coverage)}（{r.drawn}/{r.population}，计划 {pct(r.planned)}）" for r in s.risk))
+    if written:
+        lines.append(f"已写入 {written}")
+    return lines
