@@ -125,8 +125,8 @@ def bench_pool(n: int) -> bool:
 def bench_end_to_end(rows: int) -> bool:
     from python_calamine import CalamineWorkbook
 
-    from shuangsuiji.draw.run import draw_from_plan
     from shuangsuiji.draw.freeze import freeze_from_plan
+    from shuangsuiji.draw.run import draw_from_plan
 
     root = Path(tempfile.mkdtemp(prefix="ssj-bench-draw-"))
     try:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shuangsuiji.match.teams import ItemRule, MatchInput, MatchRules, match  # noqa: E402
 from shuangsuiji.intake.records import Conflict, Inspector, Target  # noqa: E402
+from shuangsuiji.match.teams import ItemRule, MatchInput, MatchRules, match  # noqa: E402
 
 AREAS = [f"第{i + 1}所" for i in range(8)]
 

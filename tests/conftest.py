@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 from typer.testing import CliRunner
 
-from shuangsuiji.cli.main import _load
 from shuangsuiji.cli.app import app
+from shuangsuiji.cli.main import _load
 
 
 @dataclass

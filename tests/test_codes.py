@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from shuangsuiji.intake.codes import NUMBER_REASON, WEIGHTS, build_code, check_code, check_column, code_kind, excel_shows, normalise_code, org_check_char, uscc_check_char
+from shuangsuiji.intake.codes import (
+    NUMBER_REASON,
+    WEIGHTS,
+    build_code,
+    check_code,
+    check_column,
+    code_kind,
+    excel_shows,
+    normalise_code,
+    org_check_char,
+    uscc_check_char,
+)
 from shuangsuiji.intake.records import REGNO, USCC
 
 VALID = ["91350100M000100Y43", "914403001922038216"]

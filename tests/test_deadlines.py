@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from shuangsuiji.deadlines import report as dl
-from shuangsuiji.deadlines.report import ResultFact, TaskFacts, build_report, classify
 from shuangsuiji.core.errors import ExitCode
 from shuangsuiji.core.ledger import Ledger
-from shuangsuiji.plan.model import load_plan
 from shuangsuiji.core.workdays import WorkCalendar
+from shuangsuiji.deadlines import report as dl
+from shuangsuiji.deadlines.report import ResultFact, TaskFacts, build_report, classify
+from shuangsuiji.plan.model import load_plan
 
 D = date.fromisoformat
 REPO = Path(__file__).resolve().parents[1]

@@ -14,11 +14,11 @@ from consistent_sampler import sampler as package_sampler
 from draw_helpers import SEED, at, code, make_workspace, roster_rows, set_now
 from openpyxl import load_workbook
 
-from shuangsuiji.draw.run import check_seed, default_reserves, draw_strata
 from shuangsuiji.core.errors import InputInvalid
-from shuangsuiji.draw.freeze import read_pool_csv
 from shuangsuiji.core.state import TaskState
 from shuangsuiji.core.workspace import Workspace
+from shuangsuiji.draw.freeze import read_pool_csv
+from shuangsuiji.draw.run import check_seed, default_reserves, draw_strata
 
 
 @pytest.fixture

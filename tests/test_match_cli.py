@@ -7,16 +7,16 @@ import shutil
 from datetime import date
 
 import pytest
+from draw_helpers import PLAN, make_workspace
 from typer.testing import CliRunner
 
-from draw_helpers import PLAN, make_workspace
 from shuangsuiji.cli.app import app
 from shuangsuiji.cli.main import _load
 from shuangsuiji.core.fileio import sha256_file
-from shuangsuiji.match.verify import recompute_match
 from shuangsuiji.core.resultcodes import FOLLOW_UPS, TEMPLATE_HEADERS, TEMPLATE_SHEET, label
 from shuangsuiji.core.workdays import WorkCalendar
 from shuangsuiji.core.workspace import Workspace
+from shuangsuiji.match.verify import recompute_match
 
 PLAN_REL = "plans/chengzhong-2026.yaml"
 DRAW_SEED = "58203917462038175920"

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shuangsuiji.core.errors import Infeasible, InputInvalid
-from shuangsuiji.match.teams import DIRECT, NEIGHBOUR, ItemRule, MatchInput, MatchRules, match, workload_notes
-from shuangsuiji.match.flow import Keys
 from shuangsuiji.intake.records import Conflict, Inspector, Target
+from shuangsuiji.match.flow import Keys
+from shuangsuiji.match.teams import DIRECT, NEIGHBOUR, ItemRule, MatchInput, MatchRules, match, workload_notes
 
 AREAS = ["南川所", "人民街所", "饮马街所", "礼让街所"]
 NAMES = {"A": "城中区市场监督管理局", "B": "城中区卫生健康局", "C": "城中区应急管理局"}

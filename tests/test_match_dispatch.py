@@ -6,10 +6,10 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET
+from shuangsuiji.intake.records import Inspector, Target
 from shuangsuiji.match.dispatch import ALL_FILE, DispatchInfo, template_sheet, workbooks
 from shuangsuiji.match.teams import ItemRule, MatchInput, MatchRules, match
-from shuangsuiji.intake.records import Inspector, Target
-from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET
 from shuangsuiji.sheets.writers import BIG_SHEET, write_xlsx
 
 NAMES = (("SCJG", "城中区市场监督管理局"), ("WSJK", "城中区卫生健康局"))

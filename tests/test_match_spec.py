@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from shuangsuiji.intake.codes import build_code
-from shuangsuiji.match.teams import ItemRule, MatchInput, MatchRules, match
-from shuangsuiji.match.flow import Keys
 from shuangsuiji.intake.records import Conflict, Inspector, Target
+from shuangsuiji.match.flow import Keys
+from shuangsuiji.match.teams import ItemRule, MatchInput, MatchRules, match
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "match-spec.md"
 SEED = "示例-20260512-掷骰47193628"

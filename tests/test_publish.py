@@ -11,13 +11,20 @@ from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
+from results_helpers import (
+    make_workspace,
+    record_draw,
+    record_match,
+    record_substitution,
+    result_row,
+    uscc,
+    write_results,
+)
 
-from results_helpers import (make_workspace, record_draw, record_match, record_substitution, result_row,
-                             uscc, write_results)
 from shuangsuiji.core.fileio import sha256_file
-from shuangsuiji.publish.publication import PUBLIC_HEADERS, merged_result
 from shuangsuiji.intake.records import Source
 from shuangsuiji.publish.intake import ResultRow
+from shuangsuiji.publish.publication import PUBLIC_HEADERS, merged_result
 
 A, B, C, X = (uscc(n) for n in (201, 202, 203, 209))
 T02 = "测试市监抽查〔2026〕2号"

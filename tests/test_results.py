@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from results_helpers import DEPT_NAMES, make_workspace, result_row, uscc, write_results
-from shuangsuiji.plan.model import load_plan
-from shuangsuiji.intake.records import Source
-from shuangsuiji.publish.intake import Expected, ResultRow, parse_codes, read_results, validate
+
 from shuangsuiji.core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES
+from shuangsuiji.intake.records import Source
+from shuangsuiji.plan.model import load_plan
+from shuangsuiji.publish.intake import Expected, ResultRow, parse_codes, read_results, validate
 
 A, B, C, D = (uscc(n) for n in (101, 102, 103, 104))
 TODAY = date(2026, 9, 1)

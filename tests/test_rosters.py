@@ -8,14 +8,25 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import (OFFICER_HEADERS, TARGET_HEADERS, basic_workspace, code, officer, officers_file, plan_file,
-                       target, targets_file, write_csv, write_xlsx)
+from factories import (
+    OFFICER_HEADERS,
+    TARGET_HEADERS,
+    basic_workspace,
+    code,
+    officer,
+    officers_file,
+    plan_file,
+    target,
+    targets_file,
+    write_csv,
+    write_xlsx,
+)
 
-from shuangsuiji.intake.codes import NUMBER_REASON
 from shuangsuiji.core.errors import FileMissing, InputInvalid
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.intake.codes import NUMBER_REASON
 from shuangsuiji.intake.records import REGNO
 from shuangsuiji.intake.rosters import collect_rosters, load_rosters
+from shuangsuiji.plan.model import load_plan
 
 
 def load(plan):

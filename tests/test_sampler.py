@@ -10,7 +10,18 @@ from consistent_sampler import sampler as package_sampler
 from consistent_sampler.consistent_sampler import first_fraction, trim
 
 from shuangsuiji.draw import sampler as S
-from shuangsuiji.draw.sampler import Ticket, display_ticket, order, sample, sample_ids, sampler_seed, seed_hash, ticket_number, ticket_numbers, trial_sampler_seed
+from shuangsuiji.draw.sampler import (
+    Ticket,
+    display_ticket,
+    order,
+    sample,
+    sample_ids,
+    sampler_seed,
+    seed_hash,
+    ticket_number,
+    ticket_numbers,
+    trial_sampler_seed,
+)
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import factories
 import pytest
 from openpyxl import load_workbook
-
-import factories
 from results_helpers import make_workspace, record_draw, record_match, result_row, uscc, write_results
-from shuangsuiji.plan.model import load_plan
-from shuangsuiji.publish.validate import Expected
-from shuangsuiji.publish.summary import planned_ratios, task_figures
+
 from shuangsuiji.core.workdays import WorkCalendar
+from shuangsuiji.plan.model import load_plan
+from shuangsuiji.publish.summary import planned_ratios, task_figures
+from shuangsuiji.publish.validate import Expected
 
 A, B, C, D = (uscc(n) for n in (401, 402, 403, 404))
 SC, WS = "测试区市场监督管理局", "测试区卫生健康局"

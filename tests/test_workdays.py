@@ -9,7 +9,18 @@ import chinese_calendar
 import pytest
 
 from shuangsuiji.core.errors import ExitCode, InputInvalid, SsjError
-from shuangsuiji.core.workdays import KIND_HOLIDAY, KIND_MAKEUP, KIND_WEEKEND, KIND_WORKDAY, CalendarMissing, CalendarOverrideInvalid, WorkCalendar, library_label, library_years, load_override
+from shuangsuiji.core.workdays import (
+    KIND_HOLIDAY,
+    KIND_MAKEUP,
+    KIND_WEEKEND,
+    KIND_WORKDAY,
+    CalendarMissing,
+    CalendarOverrideInvalid,
+    WorkCalendar,
+    library_label,
+    library_years,
+    load_override,
+)
 
 D = date.fromisoformat
 

@@ -28,8 +28,8 @@ def check(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..intake.checks import run_check
         from ..core.errors import ExitCode
+        from ..intake.checks import run_check
 
         with progress_for(json_out) as bar:
             report = run_check(plan, out or default_out(plan), progress=bar)

@@ -32,12 +32,12 @@ def mark(
 ) -> None:
     def body() -> Result:
         from ..core import clock
-        from ..deadlines.report import classify, entry_date
         from ..core.errors import ExitCode, SsjError, StateError
-        from ..plan.model import load_plan
         from ..core.state import TaskState
         from ..core.workdays import CalendarMissing, WorkCalendar
         from ..core.workspace import find_workspace
+        from ..deadlines.report import classify, entry_date
+        from ..plan.model import load_plan
         from .calendar import parse_date_arg
 
         kind = WHAT.get(what.strip())

@@ -20,9 +20,9 @@ def export(
 ) -> None:
     def body() -> Result:
         from ..core.errors import FileMissing
-        from ..plan.model import load_plan
-        from ..deadlines.planexport import export_plan
         from ..core.workspace import find_workspace
+        from ..deadlines.planexport import export_plan
+        from ..plan.model import load_plan
 
         lp = load_plan(plan)
         target = out

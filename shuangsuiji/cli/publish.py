@@ -29,9 +29,10 @@ def publish(
 ) -> None:
     def body() -> Result:
         from ..core.clock import now
-        from ..plan.model import load_plan
-        from ..publish.publication import Options, publish as do_publish
         from ..core.workspace import find_workspace
+        from ..plan.model import load_plan
+        from ..publish.publication import Options
+        from ..publish.publication import publish as do_publish
         from .calendar import resolve_today
 
         lp = load_plan(plan)

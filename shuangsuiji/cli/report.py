@@ -41,10 +41,10 @@ def deadlines(
     json_mode = json_out or fmt == Format.json
 
     def body() -> Result:
-        from ..deadlines import report as dl
-        from ..plan.model import load_plan
         from ..core.workdays import WorkCalendar
         from ..core.workspace import find_workspace
+        from ..deadlines import report as dl
+        from ..plan.model import load_plan
         from .calendar import resolve_today
 
         lp = load_plan(plan)

@@ -22,9 +22,9 @@ def substitute(
 ) -> None:
     def body() -> Result:
         from ..core import clock
+        from ..core.workspace import find_workspace
         from ..draw.run import substitute as do_substitute
         from ..plan.model import load_plan
-        from ..core.workspace import find_workspace
 
         lp = load_plan(plan)
         t = lp.plan.task(task)

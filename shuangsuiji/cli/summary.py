@@ -20,12 +20,12 @@ def summary(
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
     def body() -> Result:
-        from ..publish import summaryfiles
         from ..core.clock import now
-        from ..plan.model import load_plan
-        from ..publish.summary import build_summary
         from ..core.workdays import WorkCalendar
         from ..core.workspace import find_workspace
+        from ..plan.model import load_plan
+        from ..publish import summaryfiles
+        from ..publish.summary import build_summary
         from .calendar import resolve_today
 
         lp = load_plan(plan)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from ..core.clock import TZ
 from ..core.errors import ExitCode
-from ..plan.model import LoadedPlan, Plan, Task
 from ..core.workdays import CalendarMissing, WorkCalendar
+from ..plan.model import LoadedPlan, Plan, Task
 
 # Kinds, in workflow order, with their Chinese names.
 KINDS = {

@@ -32,10 +32,10 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
-from ..plan.model import LoadedPlan, Plan, StratumRule, Task
 from ..core.progress import report
-from ..intake.records import Inspector, Target
 from ..core.workspace import Workspace
+from ..intake.records import Inspector, Target
+from ..plan.model import LoadedPlan, Plan, StratumRule, Task
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused
 
 SPEC_VERSION = "ssj-draw-v1"
@@ -603,9 +603,9 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
 def freeze_from_plan(plan_path: Path, task_key: str, *, now: datetime, reason: str | None = None,
                      allow_rejected: bool = False, progress=None) -> dict:
     """The whole `ssj freeze`: load plan and rosters, lock the workspace, freeze, record."""
-    from ..plan.model import load_plan
-    from ..intake.rosters import load_rosters
     from ..core.workspace import find_workspace
+    from ..intake.rosters import load_rosters
+    from ..plan.model import load_plan
 
     lp = load_plan(plan_path)
     task = lp.plan.task(task_key)

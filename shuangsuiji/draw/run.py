@@ -24,13 +24,13 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
-from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
-from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_ids
-from ..plan.model import LoadedPlan, Task
 from ..core.progress import report
-from .sampler import sample, sampler_seed, trial_sampler_seed
 from ..core.workspace import Workspace
+from ..plan.model import LoadedPlan, Task
+from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
 from ..sheets.writers import Sheet
+from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_ids
+from .sampler import sample, sampler_seed, trial_sampler_seed
 
 REFERENCE = "consistent-sampler==1.0.10"
 RESERVE_RATIO = Decimal("0.2")  # reserves per stratum: 20 % of the take, at least RESERVE_MIN
@@ -383,8 +383,8 @@ def _public_csv(manifest: dict, details: tuple[list[str], dict[str, list]]) -> b
 
 
 def draw_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, **kw) -> dict:
-    from ..plan.model import load_plan
     from ..core.workspace import find_workspace
+    from ..plan.model import load_plan
 
     lp = load_plan(plan_path)
     task = lp.plan.task(task_key)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..core.errors import InputInvalid, Problem
 from ..plan.model import LoadedPlan, load_plan
+from ..sheets.writers import Sheet, write_xlsx
 from .rosters import Rosters, collect_rosters
 from .tables import display_path
-from ..sheets.writers import Sheet, write_xlsx
 
 WORKBOOK = "问题清单.xlsx"
 PROBLEM_HEADERS = ["文件", "工作表", "行号", "列", "值", "问题", "严重程度"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cells
-from .cells import Chunk
 from ..core.errors import InputInvalid, Problem
 from ..plan.model import Plan
+from . import cells
+from .cells import Chunk
 from .records import Inspector, RosterReport, Source
 from .tables import FieldSpec, Table, read_table
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
+from ..core.errors import InputInvalid, Problem, SsjError
+from ..core.fileio import sha256_file
+from ..core.progress import report
+from ..plan.model import LoadedPlan
+from ..sheets.fastxlsx import gc_paused
 from . import cells
 from .cells import Chunk
 from .codes import check_code, check_column, normalise_code, problem_code
-from ..core.errors import InputInvalid, Problem, SsjError
-from ..sheets.fastxlsx import gc_paused
-from ..core.fileio import sha256_file
 from .inspectors import INSPECTOR_COLUMNS, InspectorIntake, read_inspectors
-from ..plan.model import LoadedPlan
-from ..core.progress import report
 from .records import Conflict, Inspector, RosterReport, Source, Target
 from .tables import FieldSpec, display_path, read_table
 from .targets import TARGET_COLUMNS, read_targets

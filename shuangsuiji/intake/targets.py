@@ -11,12 +11,12 @@ from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
+from ..core.errors import Problem
+from ..core.progress import report
+from ..plan.model import Plan
 from . import cells
 from .cells import Chunk
 from .codes import check_column, excel_shows, number_cell_reason, problem_code
-from ..core.errors import Problem
-from ..plan.model import Plan
-from ..core.progress import report
 from .records import REGNO, USCC, RosterReport, Source, Target
 from .tables import FieldSpec, read_table
 

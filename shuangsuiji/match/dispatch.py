@@ -13,11 +13,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .teams import DIRECT, NEIGHBOUR, ItemRule, Member, MatchResult, Team
-from ..intake.records import Inspector, Target
-from ..core.resultcodes import FOLLOW_UPS, PROBLEM_SUBCODES, RESULT_CODES, TEMPLATE_HEADERS, TEMPLATE_SHEET, label
+from ..core.resultcodes import (
+    FOLLOW_UPS,
+    PROBLEM_SUBCODES,
+    RESULT_CODES,
+    TEMPLATE_HEADERS,
+    TEMPLATE_SHEET,
+    label,
+)
 from ..core.workspace import safe_name
+from ..intake.records import Inspector, Target
 from ..sheets.writers import Dropdown, Sheet
+from .teams import DIRECT, NEIGHBOUR, ItemRule, MatchResult, Member, Team
 
 INTERNAL = "内部文件，含执法人员信息，不得公开"
 ALL_FILE = "派发单-全部.xlsx"

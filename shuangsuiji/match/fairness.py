@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .teams import MatchInput, allowed_officers, match
 from ..core.progress import report
+from .teams import MatchInput, allowed_officers, match
 
 SEED_RULE = "「种子|fairness-序号」，序号 1…N"
 ALPHA = 0.01
@@ -107,9 +107,9 @@ def binomial_max(runs: int, p: float, pairs: int, alpha: float = ALPHA) -> float
 
 def fairness_from_plan(plan_path: Path, task_key: str, seed: str, runs: int, *, direct_reason: str | None = None,
                        progress=None) -> dict:
-    from .run import prepare
-    from ..plan.model import load_plan
     from ..core.workspace import find_workspace
+    from ..plan.model import load_plan
+    from .run import prepare
 
     lp = load_plan(plan_path)
     task = lp.plan.task(task_key)

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, insort
-from heapq import heapify, heappop, heappush
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from heapq import heapify, heappop, heappush
 
 SPEC_VERSION = "ssj-match-v1"
 

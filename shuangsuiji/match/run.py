@@ -24,12 +24,12 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_json_atomic
-from .teams import MatchInput, MatchResult, MatchRules, match, rules_for, workload_notes
-from .flow import SPEC_VERSION
-from ..plan.model import LoadedPlan, Task
 from ..core.progress import report
-from ..intake.records import Inspector, Target
 from ..core.workspace import Workspace
+from ..intake.records import Inspector, Target
+from ..plan.model import LoadedPlan, Task
+from .flow import SPEC_VERSION
+from .teams import MatchInput, MatchResult, MatchRules, match, rules_for, workload_notes
 
 MANIFEST = "manifest.json"
 DETAIL_FIELDS = {"name": "企业名称", "address": "住所", "area": "属地监管所", "entity_type": "市场主体类型",
@@ -75,9 +75,9 @@ class Prepared:
 
 def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reason: str | None = None,
             progress=None) -> Prepared:
-    from ..draw.run import check_seed, seed_key
-    from ..draw.freeze import load_commitment
     from ..core.state import TaskState
+    from ..draw.freeze import load_commitment
+    from ..draw.run import check_seed, seed_key
 
     warnings = check_seed(seed)
     state = TaskState(ws, task.id)
@@ -364,8 +364,8 @@ def build_manifest(prep: Prepared, result: MatchResult, *, seed: str, seed_sourc
 
 def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: Path, manifest_rel: str,
                   notes: list[str], warnings: list[str], progress=None) -> dict[str, str]:
-    from .dispatch import DispatchInfo, workbooks
     from ..sheets.writers import write_xlsx
+    from .dispatch import DispatchInfo, workbooks
 
     info = DispatchInfo(
         task_id=prep.task.id, task_number=prep.task.number, task_name=prep.task.name,
@@ -420,8 +420,8 @@ def summary(prep: Prepared, result: MatchResult, manifest: dict, files: dict, se
 
 
 def match_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, **kw) -> dict:
-    from ..plan.model import load_plan
     from ..core.workspace import find_workspace
+    from ..plan.model import load_plan
 
     lp = load_plan(plan_path)
     task = lp.plan.task(task_key)

@@ -20,12 +20,34 @@ from collections import Counter
 from types import SimpleNamespace
 
 from ..core.errors import Infeasible, InputInvalid, Problem
+from ..intake.records import Inspector
 from ..sheets.fastxlsx import gc_paused
-from .diagnosis import RULE_CONFLICT, RULE_CROSS, RULE_POOL, RULE_REPEAT, Short, binding, diagnose, fallback_hints, why
+from .diagnosis import (
+    RULE_CONFLICT,
+    RULE_CROSS,
+    RULE_POOL,
+    RULE_REPEAT,
+    Short,
+    binding,
+    diagnose,
+    fallback_hints,
+    why,
+)
 from .diagnosis import workload_notes as _notes
 from .flow import SPEC_VERSION, Keys, StageInput, StageResult, solve_stage
-from .model import DIRECT, NEIGHBOUR, OWN, SOURCE_TEXT, ItemRule, MatchInput, MatchResult, MatchRules, Member, Team, rules_for
-from ..intake.records import Inspector
+from .model import (
+    DIRECT,
+    NEIGHBOUR,
+    OWN,
+    SOURCE_TEXT,
+    ItemRule,
+    MatchInput,
+    MatchResult,
+    MatchRules,
+    Member,
+    Team,
+    rules_for,
+)
 
 # --------------------------------------------------------------------------- eligibility
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..core.errors import SsjError
 from ..core.fileio import sha256_file
-from .teams import MatchInput, MatchRules, match
+from ..core.workspace import Workspace
 from ..intake.records import Inspector, Target
 from ..verify.dispatch import check_recorded, find_named
-from ..core.workspace import Workspace
+from .teams import MatchInput, MatchRules, match
 
 
 def selected_codes(draw_manifest: dict, substitutions: list[dict]) -> list[str]:

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..core.errors import InputInvalid, Problem
+from ..core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES, TEMPLATE_SHEET
 from ..intake.cells import parse_date
 from ..intake.codes import normalise_code, number_cell_reason
-from ..core.errors import InputInvalid, Problem
-from ..plan.model import LoadedPlan, Task
 from ..intake.records import Source
-from ..core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES, TEMPLATE_SHEET
+from ..plan.model import LoadedPlan, Task
 
 # -- the record ---------------------------------------------------------------------------------
 

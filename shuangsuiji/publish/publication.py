@@ -26,9 +26,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
+from ..core.resultcodes import NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES
 from ..plan.model import LoadedPlan, Task
 from .validate import Expected
-from ..core.resultcodes import NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES
 
 PUBLIC_HEADERS = ["统一社会信用代码", "企业名称", "抽查任务编号", "抽查任务名称", "检查实施机关",
                   "类型", "检查完成日期", "检查结果"]
@@ -172,12 +172,12 @@ def check_options(opts: Options) -> str:
 def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, now: datetime,
             opts: Options, progress=None) -> Published:
     """Validate the results and write the next publication version (see the module docstring)."""
-    from . import files as publishfiles
     from ..core.clock import stamp
     from ..core.progress import report
+    from ..core.state import TaskState
+    from . import files as publishfiles
     from .intake import read_results, require_files
     from .validate import load_expected, validate
-    from ..core.state import TaskState
 
     encoding = check_options(opts)
     with ws.lock():

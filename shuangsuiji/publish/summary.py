@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.errors import SsjError
+from ..core.resultcodes import PROBLEM_CODES, RESULT_CODES
 from ..plan.model import LoadedPlan, Plan, Task
 from .validate import Expected
-from ..core.resultcodes import PROBLEM_CODES, RESULT_CODES
 
 UNCLASSIFIED = "未分类"
 
@@ -182,9 +182,9 @@ def risk_coverage(plan: Plan, targets: list, drawn: set[str]) -> list[RiskRow]:
 
 def build_summary(ws, lp: LoadedPlan, tasks: list[Task], today: date, cal, *, progress=None) -> Summary:
     from ..core.progress import report
-    from .validate import load_expected, validate
-    from .intake import default_files, read_results
     from ..core.state import TaskState
+    from .intake import default_files, read_results
+    from .validate import load_expected, validate
 
     plan = lp.plan
     out: list[TaskFigures] = []

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..core.fileio import write_with
 from ..core.resultcodes import FOLLOW_UPS, RESULT_CODES, label
-from .summary import Summary
 from ..sheets.writers import Sheet, write_xlsx
+from .summary import Summary
 
 DEPT_HEADERS = ["任务编号", "任务名称", "联合抽查", "任务状态", "检查部门", "抽取户数", "已检查", "未检查",
                 "发现问题", "发现问题率", *FOLLOW_UPS, "逾期录入", "未填录入日期", "结果表错误"]

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import words as W
-from ..intake.codes import ALPHABET, build_code
 from ..core.fileio import write_with
+from ..intake.codes import ALPHABET, build_code
 from ..sheets.writers import Sheet, write_csv, write_xlsx
+from . import words as W
 
 EXPORTED = date(2026, 9, 15)
 FIXED_STAMP = "2026-09-15T08:00:00Z"

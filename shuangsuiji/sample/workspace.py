@@ -19,8 +19,8 @@ from .. import __version__
 from ..core.clock import stamp
 from ..core.errors import StateError
 from ..core.fileio import staged_dir
-from .generator import generate
 from ..core.workspace import MARKER
+from .generator import generate
 
 SAMPLE_PLAN = "chengzhong-2026.yaml"
 FOLDERS = ["plans", "data/results", "data/calendar", "data/special", "out"]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ..core.errors import FileMissing, InputInvalid
 from ..core.fileio import sha256_file
-from ..draw.freeze import read_pool_ids
 from ..core.ledger import check_chain
 from ..core.workspace import Workspace, find_workspace
+from ..draw.freeze import read_pool_ids
 
 PASS, FAIL, SKIP = "通过", "不通过", "未核验"
 
@@ -204,9 +204,9 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
     import csv
     import io
 
+    from ..draw.freeze import read_pool_csv
     from ..draw.run import PUBLIC_CSV, PUBLIC_HEADERS, TRIAL_PREFIX, nature_text
     from ..sheets.fastxlsx import escaped
-    from ..draw.freeze import read_pool_csv
 
     name = (TRIAL_PREFIX if manifest.get("trial") else "") + PUBLIC_CSV
     path = beside / name
