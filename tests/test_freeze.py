@@ -12,20 +12,18 @@ from draw_helpers import SEED, at, code, make_workspace, roster_rows, set_now
 from factories import target
 
 from shuangsuiji.core.workspace import Workspace
-from shuangsuiji.draw.freeze import (
+from shuangsuiji.draw.allocation import (
     R_DRAWN,
     R_INSPECTED,
     R_NEW,
     R_NO_RULE,
     R_SCOPE,
     R_STATE,
-    Drawn,
     allocate,
-    build_pool,
-    commitment_code,
-    eligible_officers,
     strata_for,
 )
+from shuangsuiji.draw.freeze import Drawn, build_pool, commitment_code
+from shuangsuiji.draw.officers import eligible_officers
 from shuangsuiji.intake.records import Inspector, Target
 from shuangsuiji.plan.model import StratumRule, load_plan
 
@@ -275,7 +273,7 @@ def test_entities_drawn_by_another_task_are_excluded(tmp_path, invoke, monkeypat
 
 @pytest.mark.parametrize("names", [["甲公司", "乙公司", "丙公司"], ['甲"公司', "乙,公司", "丙\r\n公司"]])
 def test_pool_readers_agree_quoted_or_not(tmp_path, names):
-    from shuangsuiji.draw.freeze import POOL_HEADERS, read_pool_csv, read_pool_ids
+    from shuangsuiji.draw.pool import POOL_HEADERS, read_pool_csv, read_pool_ids
     from shuangsuiji.sheets.fastxlsx import fast_csv_bytes
 
     rows = [("低", code(1), names[0]), ("低", code(2), names[1]), ("高", code(3), names[2])]

@@ -23,7 +23,7 @@ def substitute(
     def body() -> Result:
         from ..core import clock
         from ..core.workspace import find_workspace
-        from ..draw.run import substitute as do_substitute
+        from ..draw.substitute import substitute as do_substitute
         from ..plan.model import load_plan
 
         lp = load_plan(plan)

@@ -42,6 +42,11 @@ class Workspace:
     def task_dir(self, task_id: str) -> Path:
         return self.out / safe_name(task_id)
 
+    def resolve(self, rel: str) -> Path:
+        """A path recorded in a manifest or the ledger, as a path on this machine."""
+        p = Path(rel)
+        return p if p.is_absolute() else self.root / p
+
     def rel(self, path: Path) -> str:
         """A path as recorded in manifests and the ledger: relative to the workspace, with '/'."""
         try:

@@ -14,28 +14,27 @@ An official draw appends a `draw` ledger entry; a trial writes files marked 试�
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import unicodedata
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from .. import __version__
-from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
+from ..core.errors import ExitCode, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
 from ..core.progress import report
 from ..core.workspace import Workspace
 from ..plan.model import LoadedPlan, Task
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
 from ..sheets.writers import Sheet
-from .freeze import SPEC_VERSION, load_commitment, read_details, read_pool_ids
-from .sampler import sample, sampler_seed, trial_sampler_seed
+from .freeze import SPEC_VERSION, load_commitment
+from .pool import read_details, read_pool_ids
+from .sampler import sample
+from .seeds import check_seed, derive_seed, seed_sha256
 
 REFERENCE = "consistent-sampler==1.0.10"
 RESERVE_RATIO = Decimal("0.2")  # reserves per stratum: 20 % of the take, at least RESERVE_MIN
 RESERVE_MIN = 2
-SHORT_SEED = 20
 RESULT_XLSX = "抽取结果.xlsx"
 PUBLIC_CSV = "公示名单.csv"
 TRIAL_PREFIX = "试抽-"
@@ -50,50 +49,6 @@ def default_reserves(take: int, pool_size: int) -> int:
         return 0
     want = max(RESERVE_MIN, int((Decimal(take) * RESERVE_RATIO).to_integral_value(ROUND_CEILING)))
     return max(0, min(want, pool_size - take))
-
-
-def check_seed(seed: str) -> list[str]:
-    """Refuse a seed that cannot be re-typed reliably; return warnings for a weak one."""
-    if not isinstance(seed, str) or seed == "":
-        raise InputInvalid("随机种子不能为空。", hint="在公开场合产生种子（如多人掷骰得到 20 位数字）后用 --seed 传入。")
-    if seed != seed.strip():
-        raise InputInvalid(f"随机种子首尾有空白字符：「{seed}」。",
-                           hint="空白不可见，他人复算时难以照抄；请去掉首尾空白后重新输入。")
-    if any(ord(c) < 32 or ord(c) == 127 for c in seed):
-        raise InputInvalid("随机种子含有换行、制表符等控制字符。", hint="请只用可见字符。")
-    hidden = [c for c in seed if _invisible(c)]
-    if hidden:
-        raise InputInvalid(f"随机种子含有不可见或易混淆的字符（{'、'.join(f'U+{ord(c):04X}' for c in hidden[:3])}），"
-                           "看起来相同的种子会得出不同的结果。",
-                           hint="请只用可见字符，空格只用普通半角空格；最好直接输入现场记下的数字。")
-    warnings = []
-    if len(seed) < SHORT_SEED:
-        warnings.append(f"随机种子只有 {len(seed)} 个字符，少于建议的 {SHORT_SEED} 个；"
-                        "种子越短，越容易被事先猜测或挑选。")
-    return warnings
-
-
-def _invisible(c: str) -> bool:
-    """Characters a reader cannot see or tell apart from another: C1 controls, format characters
-    (zero-width space, BOM, direction marks), unassigned/private/surrogate code points, line and
-    paragraph separators, and any space other than the ordinary U+0020 (no-break, full-width, …)."""
-    cat = unicodedata.category(c)
-    return cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and c != " ")
-
-
-def seed_key(seed: str) -> str:
-    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation):
-    two seeds with the same key are the same public random value typed differently."""
-    return "".join(c for c in unicodedata.normalize("NFKC", seed).casefold()
-                   if unicodedata.category(c)[0] in "LN")
-
-
-def seed_sha256(seed: str) -> str:
-    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
-
-
-def derive_seed(seed: str, task_number: str, *, trial: bool) -> str:
-    return trial_sampler_seed(seed, task_number) if trial else sampler_seed(seed, task_number)
 
 
 def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
@@ -126,10 +81,6 @@ def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
 
 # --------------------------------------------------------------------------- checks
 
-def _resolve(ws: Workspace, rel: str) -> Path:
-    p = Path(rel)
-    return p if p.is_absolute() else ws.root / p
-
 
 def inputs_changed(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict) -> list[str]:
     """What differs from the freeze: the plan task and each roster file (Chinese, one per item)."""
@@ -137,7 +88,7 @@ def inputs_changed(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict) 
     if lp.plan.task_digest(task) != commitment["plan"]["task_digest"]:
         changes.append(f"计划文件中任务 {task.id} 的设置（或其用到的事项、部门、规则）在固定名录后被修改")
     for role, rec in commitment["rosters"].items():
-        path = _resolve(ws, rec["path"])
+        path = ws.resolve(rec["path"])
         label = ROLE_TEXT.get(role.split(":")[0], role)
         if not path.is_file():
             changes.append(f"{label} {rec['path']} 已不存在")
@@ -151,7 +102,7 @@ ROLE_TEXT = {"targets": "检查对象名录", "inspectors": "执法检查人员�
 
 
 def _load_frozen_pool(ws: Workspace, commitment: dict) -> tuple[dict[str, list[str]], Path]:
-    path = _resolve(ws, commitment["pool_file"])
+    path = ws.resolve(commitment["pool_file"])
     if not path.is_file():
         raise VerifyFailed(f"池文件不存在：{commitment['pool_file']}", hint="固定名录的输出被移动或删除；请从备份恢复。")
     if sha256_file(path) != commitment["pool_sha256"]:
@@ -164,7 +115,7 @@ def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], di
     rec = commitment.get("pool_details")
     if not rec:
         return [], {}
-    path = _resolve(ws, rec["path"])
+    path = ws.resolve(rec["path"])
     if not path.is_file() or sha256_file(path) != rec["sha256"]:
         raise VerifyFailed(f"对象明细文件 {rec['path']} 缺失或与承诺记录不一致。", hint="请从备份恢复该文件。")
     return read_details(path, codes)
@@ -305,7 +256,7 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
     for e in ws.ledger().entries(kind="draw"):
         if e.get("task") == task.id or not e["data"].get("official"):
             continue
-        path = _resolve(ws, e["data"]["manifest"])
+        path = ws.resolve(e["data"]["manifest"])
         try:
             number = json.loads(path.read_text(encoding="utf-8")).get("task_number")
         except (OSError, ValueError):
@@ -395,44 +346,3 @@ def draw_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, 
 
 # --------------------------------------------------------------------------- substitution
 
-def substitute(ws: Workspace, lp: LoadedPlan, task: Task, out_code: str, reason: str, *,
-               now: datetime) -> dict:
-    """Replace a drawn entity by the next unused reserve of its stratum. Caller holds the lock."""
-    from ..core.clock import stamp
-    from ..core.state import TaskState
-
-    if not reason or not reason.strip():
-        raise SsjError("递补必须用 --reason 说明理由（如“已注销”）。", exit_code=ExitCode.USAGE, code="usage")
-    out_code = out_code.strip().upper()
-    state = TaskState(ws, task.id)
-    draw = state.official_draw
-    if draw is None:
-        raise StateError(f"任务 {task.id} 还没有正式抽取，无法递补。", hint="先运行 ssj draw。")
-    manifest_rel = draw["data"]["manifest"]
-    path = _resolve(ws, manifest_rel)
-    if not path.is_file() or sha256_file(path) != draw["data"]["manifest_sha256"]:
-        raise VerifyFailed(f"抽取清单 {manifest_rel} 缺失或与台账记录不一致。", hint="运行 ssj verify 检查。")
-    import json
-
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    current = {s.credit_code: s for s in state.selected()}
-    if out_code not in current:
-        raise InputInvalid(f"{out_code} 不在任务 {task.id} 当前的抽中名单中。",
-                           hint="请核对统一社会信用代码；已被递补替换的对象不能再次替换。")
-    stratum_name = current[out_code].stratum
-    stratum = next(s for s in manifest["strata"] if s["name"] == stratum_name)
-    used = {e["data"]["in"] for e in state.substitutions}
-    replaced = {e["data"]["out"] for e in state.substitutions}
-    nxt = next((c for c in stratum["reserves"] if c not in used and c not in replaced), None)
-    if nxt is None:
-        raise StateError(f"「{stratum_name}」层的候补已用完（共 {len(stratum['reserves'])} 户），无法递补。",
-                         hint="如确需更多候补，可重做抽取（ssj draw --redo --reason，加 --reserves 指定候补数）。")
-    rank = stratum["take"] + stratum["reserves"].index(nxt) + 1
-    data = {"draw_manifest": manifest_rel, "out": out_code, "in": nxt, "stratum": stratum_name,
-            "reason": reason.strip(), "ticket_rank": rank}
-    entry = ws.ledger().append("substitution", task=task.id, time=stamp(now), data=data)
-    warnings = []
-    if state.match is not None:
-        warnings.append("该任务已完成匹配派发；请为递补对象安排检查组（重新匹配或补派），并通知相关部门。")
-    return {**data, "ledger_seq": entry["seq"], "warnings": warnings,
-            "reserves_left": sum(1 for c in stratum["reserves"] if c not in used | {nxt} and c not in replaced)}

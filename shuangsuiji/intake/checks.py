@@ -135,7 +135,8 @@ def inspector_summary(lp: LoadedPlan, rosters: Rosters) -> dict:
 def task_summary(lp: LoadedPlan, rosters: Rosters) -> list[dict]:
     """Per task: pool and planned take (before the ledger's earlier draws), eligible officers per
     department against the officers each team needs. Uses the freeze's own rules."""
-    from ..draw.freeze import build_pool, eligible_officers
+    from ..draw.freeze import build_pool
+    from ..draw.officers import eligible_officers
 
     out = []
     for task in lp.plan.tasks:

@@ -26,6 +26,7 @@ from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFa
 from ..core.fileio import sha256_file, staged_dir, write_json_atomic
 from ..core.progress import report
 from ..core.workspace import Workspace
+from ..draw.seeds import seed_sha256
 from ..intake.records import Inspector, Target
 from ..plan.model import LoadedPlan, Task
 from .flow import SPEC_VERSION
@@ -40,16 +41,6 @@ ROLE_TEXT = {"inspectors": "执法检查人员名录", "conflicts": "回避名�
 def _usage(message: str, hint: str | None = None) -> SsjError:
     return SsjError(message, hint=hint, exit_code=ExitCode.USAGE, code="usage")
 
-
-def _resolve(ws: Workspace, rel: str) -> Path:
-    p = Path(rel)
-    return p if p.is_absolute() else ws.root / p
-
-
-def seed_sha256(seed: str) -> str:
-    from ..draw.run import seed_sha256 as sha
-
-    return sha(seed)
 
 
 @dataclass
@@ -77,7 +68,8 @@ def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reas
             progress=None) -> Prepared:
     from ..core.state import TaskState
     from ..draw.freeze import load_commitment
-    from ..draw.run import check_seed, seed_key
+    from ..draw.run import check_seed
+    from ..draw.seeds import seed_key
 
     warnings = check_seed(seed)
     state = TaskState(ws, task.id)
@@ -86,7 +78,7 @@ def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reas
         raise StateError(f"任务 {task.id} 还没有正式抽取结果，不能匹配检查人员。",
                          hint=f"先运行 ssj freeze 和 ssj draw --plan {lp.path.name} --task {task.id} --seed 种子。")
     draw_rel = entry["data"]["manifest"]
-    draw_path = _resolve(ws, draw_rel)
+    draw_path = ws.resolve(draw_rel)
     if not draw_path.is_file() or sha256_file(draw_path) != entry["data"]["manifest_sha256"]:
         raise VerifyFailed(f"抽取清单 {draw_rel} 缺失或与台账记录的哈希不一致。", hint="运行 ssj verify 检查，并从备份恢复。")
     draw = json.loads(draw_path.read_text(encoding="utf-8"))
@@ -113,7 +105,7 @@ def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reas
     warnings += notes
     report(progress, "读取固定的名录", 0, 3)
     pool_rec = commitment["officer_pool"]
-    pool_path = _resolve(ws, pool_rec["path"])
+    pool_path = ws.resolve(pool_rec["path"])
     if not pool_path.is_file() or sha256_file(pool_path) != pool_rec["sha256"]:
         raise VerifyFailed(f"执法人员池 {pool_rec['path']} 缺失或与承诺记录的哈希不一致。", hint="请从备份恢复该文件。")
     pool = json.loads(pool_path.read_text(encoding="utf-8"))
@@ -159,7 +151,7 @@ def _roster_changes(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict)
         if rec is None:
             changed.append(f"{label}（{wanted[role]}）在固定名录时不存在，之后才加入")
             continue
-        path = _resolve(ws, rec["path"])
+        path = ws.resolve(rec["path"])
         if role not in wanted:
             changed.append(f"{label} {rec['path']} 已从计划中移除")
         elif not path.is_file():
@@ -169,20 +161,20 @@ def _roster_changes(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict)
         used[role] = {"path": rec["path"], "sha256": rec["sha256"]}
     rec = frozen.get("targets")
     if rec is not None:
-        path = _resolve(ws, rec["path"])
+        path = ws.resolve(rec["path"])
         if not path.is_file() or sha256_file(path) != rec["sha256"]:
             notes.append(f"检查对象名录 {rec['path']} 在固定名录后有变化；派发单中的企业信息取自固定时的明细")
     return used, changed, notes
 
 
 def _targets(ws: Workspace, commitment: dict, codes: list[str]) -> list[Target]:
-    from ..draw.freeze import read_details
+    from ..draw.pool import read_details
 
     rec = commitment.get("pool_details")
     if not rec:
         raise StateError("固定名录中没有对象明细文件，无法取得抽中对象的住所和属地监管所。",
                          hint="请用当前版本重新固定名录并抽取。")
-    path = _resolve(ws, rec["path"])
+    path = ws.resolve(rec["path"])
     if not path.is_file() or sha256_file(path) != rec["sha256"]:
         raise VerifyFailed(f"对象明细文件 {rec['path']} 缺失或与承诺记录不一致。", hint="请从备份恢复该文件。")
     headers, rows = read_details(path)
@@ -241,7 +233,7 @@ def last_inspections(ws: Workspace, task_id: str, codes: set[str], before_seq: i
     sources, warnings = [], []
     for t, e in sorted(latest.items(), key=lambda kv: kv[1]["seq"]):
         rel = e["data"]["manifest"]
-        path = _resolve(ws, rel)
+        path = ws.resolve(rel)
         if not path.is_file() or sha256_file(path) != e["data"].get("manifest_sha256"):
             warnings.append(f"任务 {t} 的匹配清单 {rel} 缺失或被改动，无法据此回避上次检查人员")
             continue

@@ -53,7 +53,7 @@ from .model import (
 
 def ineligibility(officer: Inspector, rules: MatchRules) -> str | None:
     """The draw stage's rule (freeze.officer_ineligibility), applied again as a safety net."""
-    from ..draw.freeze import officer_ineligibility
+    from ..draw.officers import officer_ineligibility
 
     cats = []
     for item in rules.items_of(officer.department):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..core.audit import check_recorded, find_named
 from ..core.errors import SsjError
 from ..core.fileio import sha256_file
 from ..core.workspace import Workspace
 from ..intake.records import Inspector, Target
-from ..verify.dispatch import check_recorded, find_named
 from .teams import MatchInput, MatchRules, match
 
 
@@ -106,8 +106,8 @@ def recompute_match(ws: Workspace | None, manifest_path: Path, *, notes: list[st
 
 def verify_match_manifest(path: Path, *, ws: Workspace | None = None) -> list:
     """The `ssj verify` report of a match manifest."""
-    from ..draw.run import seed_sha256
-    from ..verify.dispatch import Report, verify_ledger
+    from ..core.audit import Report, verify_ledger
+    from ..draw.seeds import seed_sha256
 
     path = Path(path)
     manifest = json.loads(path.read_text(encoding="utf-8"))

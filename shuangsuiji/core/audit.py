@@ -1,0 +1,121 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FileMissing, InputInvalid
+from .fileio import sha256_file
+from .ledger import check_chain
+from .workspace import Workspace, find_workspace
+
+PASS, FAIL, SKIP = "通过", "不通过", "未核验"
+
+
+@dataclass
+class Check:
+    status: str  # PASS / FAIL / SKIP
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"status": {PASS: "pass", FAIL: "fail", SKIP: "skipped"}[self.status], "text": self.text}
+
+
+@dataclass
+class Report:
+    subject: str
+    checks: list[Check] = field(default_factory=list)
+    trial: bool = False  # a --dry-run draw: never an official result, whatever its checks say
+
+    def add(self, ok: bool, text: str, fail_text: str | None = None) -> bool:
+        self.checks.append(Check(PASS if ok else FAIL, text if ok else (fail_text or text)))
+        return ok
+
+    def skip(self, text: str) -> None:
+        self.checks.append(Check(SKIP, text))
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    @property
+    def complete(self) -> bool:
+        return all(c.status == PASS for c in self.checks)
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject, "ok": self.ok, "complete": self.complete, "trial": self.trial,
+                "checks": [c.to_dict() for c in self.checks]}
+
+
+def find_named(ws: Workspace | None, rel: str | None, beside: Path, override: Path | None = None) -> Path | None:
+    """A file named in a manifest: the override, the workspace path, or the same name beside it."""
+    if override is not None:
+        return override if override.is_file() else None
+    if not rel:
+        return None
+    p = Path(rel)
+    candidates = [p] if p.is_absolute() else []
+    if ws is not None and not p.is_absolute():
+        candidates.append(ws.root / p)
+    candidates.append(beside / p.name)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _rel(ws: Workspace | None, path: Path) -> str:
+    return ws.rel(path) if ws is not None else str(path)
+
+
+def _workspace_of(path: Path) -> Workspace | None:
+    try:
+        return find_workspace(path)
+    except FileMissing:
+        return None
+
+
+def verify_ledger(ws: Workspace) -> Report:
+    rep = Report(f"台账 {ws.rel(ws.ledger_path)}")
+    if not ws.ledger_path.exists():
+        rep.skip("工作区还没有台账（尚无任何正式操作）")
+        return rep
+    try:
+        entries = ws.ledger().read()
+    except InputInvalid as e:
+        rep.add(False, e.message)
+        return rep
+    chain = check_chain(entries)
+    # Deleting the last entries, or re-hashing the whole file, keeps a chain intact: only the head,
+    # compared with one published or kept elsewhere, shows it. So the head is always printed.
+    head = f"；末条（第 {entries[-1].get('seq')} 条）哈希 {entries[-1].get('hash')}，请与公布或另存的末条哈希核对" \
+        if chain.ok and entries else ""
+    rep.add(chain.ok, f"哈希链完整：{chain.entries} 条记录，逐条衔接{head}",
+            f"哈希链在第 {chain.broken_seq} 条记录处断裂：{chain.reason}")
+    return rep
+
+
+def check_recorded(rep: Report, ws: Workspace, entries: list[dict], kind: str, manifest_path: Path,
+                   noun: str, act: str) -> dict | None:
+    """The one `kind` ledger entry recording this manifest; checks the manifest's and outputs' hashes."""
+    rel = ws.rel(manifest_path)
+    found = [e for e in entries if e.get("kind") == kind and e["data"].get("manifest") == rel]
+    if not rep.add(len(found) == 1, f"台账第 {found[0]['seq'] if found else '?'} 条记录了该{noun}",
+                   f"台账中{'没有' if not found else '有多条'}该{noun}清单的记录"):
+        return None
+    entry = found[0]
+    rep.add(sha256_file(manifest_path) == entry["data"]["manifest_sha256"], f"{noun}清单的 SHA-256 与台账记录一致",
+            f"{noun}清单的 SHA-256 与台账记录不一致（清单在{act}后被修改）")
+    check_files(rep, ws, entry, f"{noun}输出的文件")
+    return entry
+
+
+def check_files(rep: Report, ws: Workspace, entry: dict, what: str) -> None:
+    """Every output file a ledger entry lists still exists with the hash recorded."""
+    bad = []
+    for frel, digest in entry.get("files", {}).items():
+        p = ws.root / frel
+        if not p.is_file():
+            bad.append(f"{frel}（缺失）")
+        elif sha256_file(p) != digest:
+            bad.append(f"{frel}（被修改）")
+    rep.add(not bad, f"{what}（{len(entry.get('files', {}))} 个）与台账记录的哈希一致",
+            f"{what}与台账记录不一致：" + "、".join(bad))

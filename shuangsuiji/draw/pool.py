@@ -1,0 +1,231 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..core.errors import InputInvalid
+from ..intake.records import Target
+from ..plan.model import Plan, StratumRule, Task
+from ..sheets.fastxlsx import escaped, fast_csv_bytes
+from .allocation import (
+    R_DRAWN,
+    R_INSPECTED,
+    R_NEW,
+    R_NO_RULE,
+    R_SCOPE,
+    R_STATE,
+    Stratum,
+    allocate,
+    strata_for,
+)
+
+POOL_HEADERS = ["分层", "统一社会信用代码", "企业名称"]
+
+
+DETAIL_HEADERS = ["统一社会信用代码", "企业名称", "市场主体类型", "行业", "住所", "属地监管所", "登记状态",
+                  "信用风险分类", "法定代表人", "联系电话"]
+
+
+@dataclass
+class Drawn:
+    """An entity an earlier official draw selected (the evidence for a 无事不扰 exclusion)."""
+
+    when: date
+    task: str
+
+
+def _in_scope(t: Target, task: Task, special: set[str] | None) -> bool:
+    scope = task.scope
+    if not scope.directed:
+        return True
+    # Type, industry and area match the roster's cell exactly: a substring rule would let
+    # 娱乐业 also catch 文化、体育和娱乐业, and nobody could predict the pool from the plan.
+    if scope.entity_types and t.entity_type not in scope.entity_types:
+        return False
+    if scope.industries and t.industry not in scope.industries:
+        return False
+    if scope.areas and t.area not in scope.areas:
+        return False
+    if scope.licence and not any(scope.licence in lic for lic in t.licences):
+        return False
+    if scope.special_list is not None and (special is None or t.credit_code not in special):
+        return False
+    return True
+
+
+def _window_start(task: Task) -> date | None:
+    """Earliest date of a previous draw or inspection that still excludes an entity."""
+    ex = task.exclusions
+    starts = []
+    if ex.drawn_within_days is not None:
+        starts.append(task.draw_date - timedelta(days=ex.drawn_within_days))
+    if ex.drawn_since is not None:
+        starts.append(ex.drawn_since)
+    return min(starts) if starts else None
+
+
+@dataclass
+class PoolResult:
+    strata: list[Stratum]
+    out_of_scope: int
+    excluded_examples: dict[str, list[str]]  # reason -> a few credit codes (for the clerk)
+
+
+def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
+               special_lists: dict[str, set[str]] | None = None,
+               drawn: dict[str, Drawn] | None = None) -> PoolResult:
+    """Apply scope, state and exclusions; split the eligible entities into strata; allocate."""
+    strata, class_to = strata_for(plan, task)
+    by_name = {s.name: s for s in strata}
+    special = (special_lists or {}).get(task.scope.special_list) if task.scope.special_list else None
+    drawn = drawn or {}
+    ex = task.exclusions
+    since = _window_start(task)
+    new_after = (task.draw_date - timedelta(days=ex.established_within_days)
+                 if ex.established_within_days is not None else None)
+    high = set(plan.high_risk_classes)
+    exempt_high = ex.high_risk_exempt
+    out_of_scope = 0
+    examples: dict[str, list[str]] = {}
+    unassigned = Stratum("（无抽取规则）", [], StratumRule(count=0), drawable=False)
+
+    def exclude(s: Stratum, reason: str, code: str) -> None:
+        s.excluded[reason] += 1
+        ex_list = examples.setdefault(reason, [])
+        if len(ex_list) < 5:
+            ex_list.append(code)
+
+    for t in targets:
+        name = class_to.get(t.risk, class_to.get(""))
+        s = by_name[name] if name is not None else unassigned
+        s.in_roster += 1
+        if not _in_scope(t, task, special):
+            out_of_scope += 1
+            s.excluded[R_SCOPE] += 1
+            continue
+        if not t.drawable:
+            exclude(s, R_STATE, t.credit_code)
+            continue
+        if name is None:
+            exclude(s, R_NO_RULE, t.credit_code)
+            continue
+        if new_after is not None and t.established is not None and t.established > new_after:
+            exclude(s, R_NEW, t.credit_code)
+            continue
+        if since is not None and not (exempt_high and t.risk in high):
+            d = drawn.get(t.credit_code)
+            if d is not None and since <= d.when <= task.draw_date:
+                exclude(s, R_DRAWN, t.credit_code)
+                continue
+            if t.last_inspected is not None and since <= t.last_inspected <= task.draw_date:
+                exclude(s, R_INSPECTED, t.credit_code)
+                continue
+        s.pool.append(t)
+    for s in strata:
+        s.pool.sort(key=lambda t: t.credit_code)
+        s.take, s.notes = allocate(s.rule, len(s.pool), task.sampling.rounding)
+    if unassigned.in_roster:
+        # Entities of a class the plan gives no rule: shown as their own line, never drawn.
+        unassigned.notes.append("这些对象的信用风险类别在本任务中没有抽取规则（也未设 default），不参与抽取")
+        strata.append(unassigned)
+    return PoolResult(strata, out_of_scope, examples)
+
+
+def pool_csv_bytes(strata: list[Stratum]) -> bytes:
+    """The public pool file: UTF-8 with BOM, CRLF; names escaped against formula injection."""
+    rows = ((s.name, t.credit_code, escaped(t.name)) for s in strata if s.drawable for t in s.pool)
+    return fast_csv_bytes(POOL_HEADERS, rows)
+
+
+_FLATTEN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def details_tsv_bytes(strata: list[Stratum]) -> bytes:
+    """The internal details of every pooled entity, one tab-separated line each (UTF-8).
+
+    Display-only (the office's draw workbook): tabs and line breaks inside a cell become spaces.
+    Not escaped against formulas: the file is read by ssj, and the workbook escapes.
+    """
+    width = len(DETAIL_HEADERS) - 1
+    lines = ["\t".join(DETAIL_HEADERS)]
+    for s in strata:
+        if not s.drawable:
+            continue
+        for t in s.pool:
+            line = "\t".join((t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state,
+                              t.risk, t.legal_rep, t.phone))
+            if line.count("\t") != width or "\n" in line or "\r" in line:
+                line = "\t".join(x.translate(_FLATTEN) for x in (
+                    t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
+                    t.legal_rep, t.phone))
+            lines.append(line)
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """stratum -> [(credit code, name as written in the file)] from a pool file, in file order."""
+    return _parse_pool(Path(path).read_bytes().decode("utf-8-sig"), path)
+
+
+def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header != POOL_HEADERS:
+        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in reader:
+        if len(row) != 3:
+            raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
+        out.setdefault(row[0], []).append((row[1], row[2]))
+    return out
+
+
+def read_pool_ids(path: Path) -> dict[str, list[str]]:
+    """stratum -> [credit code] from a pool file, in file order (fast path for unquoted files)."""
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    if '"' in text:  # quoted cells may hold commas or line breaks: parse properly
+        return {k: [c for c, _ in v] for k, v in _parse_pool(text, path).items()}
+    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    if lines[0] != ",".join(POOL_HEADERS):
+        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {lines[0]}。")
+    out: dict[str, list[str]] = {}
+    for n, line in enumerate(lines[1:], 2):
+        if not line:
+            continue
+        parts = line.split(",", 2)
+        if len(parts) != 3:
+            raise InputInvalid(f"池文件 {path} 第{n}行应有 3 列。")
+        out.setdefault(parts[0], []).append(parts[1])
+    return out
+
+
+def read_details(path: Path, wanted: dict[str, int] | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """(headers, credit code -> row) from pool_details.tsv, whose lines follow the pool file's order.
+
+    `wanted` maps credit codes to their 0-based position in the pool file: only those lines are
+    split (a line whose code does not match its position is looked up by scanning instead).
+    """
+    lines = Path(path).read_bytes().decode("utf-8").split("\n")
+    headers = lines[0].split("\t")
+    body = lines[1:]
+    if wanted is None:
+        return headers, {line[: line.find("\t")]: line.split("\t") for line in body if line}
+    out: dict[str, list[str]] = {}
+    missing = []
+    for code, pos in wanted.items():
+        line = body[pos] if 0 <= pos < len(body) else ""
+        if line.startswith(code + "\t"):
+            out[code] = line.split("\t")
+        else:
+            missing.append(code)
+    if missing:
+        every = {line[: line.find("\t")]: line for line in body if line}
+        out.update({c: every[c].split("\t") for c in missing if c in every})
+    return headers, out
