@@ -146,7 +146,7 @@ def bench_xlsx(folder: Path, n: int) -> bool:
     from python_calamine import CalamineWorkbook
 
     from shuangsuiji.intake.rosters import load_rosters
-    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.plan.load import load_plan
     from shuangsuiji.sheets.fastxlsx import gc_paused
 
     path = folder / "targets.xlsx"

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from shuangsuiji.core.fileio import sha256_file  # noqa: E402
 from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET, label  # noqa: E402
 from shuangsuiji.core.workspace import Workspace  # noqa: E402
-from shuangsuiji.plan.model import load_plan  # noqa: E402
+from shuangsuiji.plan.load import load_plan  # noqa: E402
 from shuangsuiji.publish.intake import load_expected, read_results, validate  # noqa: E402
 from shuangsuiji.publish.publication import Options, publish  # noqa: E402
 from shuangsuiji.sheets.writers import Sheet, write_xlsx  # noqa: E402

@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     from shuangsuiji.core.state import TaskState
     from shuangsuiji.core.workdays import WorkCalendar
     from shuangsuiji.core.workspace import find_workspace
-    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.plan.load import load_plan
     from shuangsuiji.publish.intake import results_dir
 
     ap = argparse.ArgumentParser(description="演示用：为任务的结果录入表填入确定性的示例结果。")

@@ -14,9 +14,11 @@ import pytest
 from shuangsuiji.core.errors import ExitCode
 from shuangsuiji.core.ledger import Ledger
 from shuangsuiji.core.workdays import WorkCalendar
+from shuangsuiji.deadlines import facts as facts_module
+from shuangsuiji.deadlines import render
 from shuangsuiji.deadlines import report as dl
 from shuangsuiji.deadlines.report import ResultFact, TaskFacts, build_report, classify
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.plan.load import load_plan
 
 D = date.fromisoformat
 REPO = Path(__file__).resolve().parents[1]
@@ -163,14 +165,14 @@ def test_undispatched_tasks_listed_once_draw_date_passed(plan):
 
 def test_text_rendering(plan):
     r = build_report(plan, {"T07": t07_facts()}, WorkCalendar(None), D("2026-10-15"))
-    text = "\n".join(dl.text_lines(r))
+    text = "\n".join(render.text_lines(r))
     assert "期限提醒（2026-10-15" in text
     assert "【已逾期】" in text and "【即将到期】" in text and "【无法计算】" in text
     assert "2026-10-10  T07 认领确认  城中区应急管理局  已逾期 4 个工作日（派发 2026-09-28 + 5 个工作日）" in text
     assert (f"2026-10-19  T07 结果录入  城中区市场监督管理局　{E2}　=城中餐饮有限公司  剩 2 个工作日"
             "（检查 2026-10-09 + 7 个工作日）") in text
     assert "【未到期】" not in text  # only with --all
-    assert "【未到期】" in "\n".join(dl.text_lines(r, show_all=True))
+    assert "【未到期】" in "\n".join(render.text_lines(r, show_all=True))
 
 
 # ---- the commands, on a workspace with ledger entries -------------------------------------
@@ -199,7 +201,7 @@ def ws(tmp_path, monkeypatch):
     led.append("publish", task="T07", time="2026-10-15T16:00:00+08:00",
                data={"manifest": "out/T07/publish/v1/manifest.json", "version": 1, "partial": True})
     facts = t07_facts()
-    monkeypatch.setattr(dl, "read_result_facts",
+    monkeypatch.setattr(facts_module, "read_result_facts",
                         lambda ws_, lp, task: (facts.results, facts.names, []) if task.id == "T07"
                         else ([], {}, []))
     return tmp_path
@@ -239,7 +241,7 @@ def test_cli_report_csv_md_and_out(invoke, ws, tmp_path):
     r = invoke("report", "deadlines", "--plan", plan, "--today", "2026-10-15", "--format", "csv",
                "--out", tmp_path / "all.csv")
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == dl.CSV_HEADERS
+    assert rows[0] == render.CSV_HEADERS
     assert {row[0] for row in rows[1:]} == {"已逾期", "即将到期"}
     long = [row for row in rows[1:] if row[5] == "结果录入" and row[7] == E2 and row[6] == "城中区市场监督管理局"]
     assert long and long[0][1] == "2026-10-19" and long[0][2] == "剩 2 个工作日"

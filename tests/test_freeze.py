@@ -25,7 +25,8 @@ from shuangsuiji.draw.allocation import (
 from shuangsuiji.draw.freeze import Drawn, build_pool, commitment_code
 from shuangsuiji.draw.officers import eligible_officers
 from shuangsuiji.intake.records import Inspector, Target
-from shuangsuiji.plan.model import StratumRule, load_plan
+from shuangsuiji.plan.load import load_plan
+from shuangsuiji.plan.model import StratumRule
 
 # --------------------------------------------------------------------------- allocation
 

@@ -117,7 +117,7 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
 
 
 def test_the_template_reads_back_through_publish_intake(ws):
-    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.plan.load import load_plan
     from shuangsuiji.publish.intake import read_results
 
     assert run_match(ws).exit_code == 0

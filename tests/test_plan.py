@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.core.errors import FileMissing, InputInvalid
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.plan.load import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = """\

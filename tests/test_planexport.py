@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from shuangsuiji.deadlines.planexport import HEADERS, percent, plan_rows, sampling_text, scope_text
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.plan.load import load_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PLAN = REPO / "plans" / "chengzhong-2026.yaml"

@@ -72,7 +72,7 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     assert notes == {f"替补 {out_code}（已于 2026-05-12 注销）"}
 
     from shuangsuiji.intake.rosters import load_rosters
-    from shuangsuiji.plan.model import load_plan
+    from shuangsuiji.plan.load import load_plan
 
     rosters = load_rosters(load_plan(root / plan))
     people = {o.name for o in rosters.inspectors} | {o.id_number for o in rosters.inspectors if o.id_number}

@@ -9,7 +9,7 @@ from results_helpers import DEPT_NAMES, make_workspace, result_row, uscc, write_
 
 from shuangsuiji.core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES
 from shuangsuiji.intake.records import Source
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.plan.load import load_plan
 from shuangsuiji.publish.intake import Expected, ResultRow, parse_codes, read_results, validate
 
 A, B, C, D = (uscc(n) for n in (101, 102, 103, 104))

@@ -26,7 +26,7 @@ from shuangsuiji.core.errors import FileMissing, InputInvalid
 from shuangsuiji.intake.codes import NUMBER_REASON
 from shuangsuiji.intake.records import REGNO
 from shuangsuiji.intake.rosters import collect_rosters, load_rosters
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.plan.load import load_plan
 
 
 def load(plan):

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from results_helpers import make_workspace, record_draw, record_match, result_row, uscc, write_results
 
 from shuangsuiji.core.workdays import WorkCalendar
-from shuangsuiji.plan.model import load_plan
+from shuangsuiji.plan.load import load_plan
 from shuangsuiji.publish.summary import planned_ratios, task_figures
 from shuangsuiji.publish.validate import Expected
 

@@ -9,11 +9,8 @@ import chinese_calendar
 import pytest
 
 from shuangsuiji.core.errors import ExitCode, InputInvalid, SsjError
+from shuangsuiji.core.schedules import KIND_HOLIDAY, KIND_MAKEUP, KIND_WEEKEND, KIND_WORKDAY
 from shuangsuiji.core.workdays import (
-    KIND_HOLIDAY,
-    KIND_MAKEUP,
-    KIND_WEEKEND,
-    KIND_WORKDAY,
     CalendarMissing,
     CalendarOverrideInvalid,
     WorkCalendar,

@@ -36,8 +36,9 @@ def mark(
         from ..core.state import TaskState
         from ..core.workdays import CalendarMissing, WorkCalendar
         from ..core.workspace import find_workspace
-        from ..deadlines.report import classify, entry_date
-        from ..plan.model import load_plan
+        from ..deadlines.facts import entry_date
+        from ..deadlines.report import classify
+        from ..plan.load import load_plan
         from .calendar import parse_date_arg
 
         kind = WHAT.get(what.strip())

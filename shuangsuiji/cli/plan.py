@@ -22,7 +22,7 @@ def export(
         from ..core.errors import FileMissing
         from ..core.workspace import find_workspace
         from ..deadlines.planexport import export_plan
-        from ..plan.model import load_plan
+        from ..plan.load import load_plan
 
         lp = load_plan(plan)
         target = out

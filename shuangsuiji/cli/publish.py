@@ -30,7 +30,7 @@ def publish(
     def body() -> Result:
         from ..core.clock import now
         from ..core.workspace import find_workspace
-        from ..plan.model import load_plan
+        from ..plan.load import load_plan
         from ..publish.publication import Options
         from ..publish.publication import publish as do_publish
         from .calendar import resolve_today

@@ -43,8 +43,9 @@ def deadlines(
     def body() -> Result:
         from ..core.workdays import WorkCalendar
         from ..core.workspace import find_workspace
+        from ..deadlines import render
         from ..deadlines import report as dl
-        from ..plan.model import load_plan
+        from ..plan.load import load_plan
         from .calendar import resolve_today
 
         lp = load_plan(plan)
@@ -54,22 +55,22 @@ def deadlines(
         if out is not None:
             from ..sheets.writers import write_csv
 
-            write_csv(out, dl.CSV_HEADERS, [dl.item_row(i) for i in report.items])
+            write_csv(out, render.CSV_HEADERS, [render.item_row(i) for i in report.items])
         quiet_now = quiet and not report.attention() and not report.undispatched
         if not json_mode and not quiet_now:
             if fmt == Format.csv:
                 from ..sheets.writers import csv_bytes
 
-                text = csv_bytes(dl.CSV_HEADERS, [dl.item_row(i) for i in
+                text = csv_bytes(render.CSV_HEADERS, [render.item_row(i) for i in
                                                   (report.items if show_all else report.attention())],
                                  encoding="utf-8").decode("utf-8")
                 sys.stdout.write(text)
             elif fmt == Format.md:
-                sys.stdout.write(dl.markdown(report, show_all))
+                sys.stdout.write(render.markdown(report, show_all))
             else:
-                sys.stdout.write("\n".join(dl.text_lines(report, show_all)) + "\n")
+                sys.stdout.write("\n".join(render.text_lines(report, show_all)) + "\n")
             sys.stdout.flush()
-        return Result(data=dl.report_json(report, show_all=True), warnings=report.warnings,
+        return Result(data=render.report_json(report, show_all=True), warnings=report.warnings,
                       exit_code=report.exit_code())
 
     run("report deadlines", json_mode, body, traceback)

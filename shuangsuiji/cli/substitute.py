@@ -24,7 +24,7 @@ def substitute(
         from ..core import clock
         from ..core.workspace import find_workspace
         from ..draw.substitute import substitute as do_substitute
-        from ..plan.model import load_plan
+        from ..plan.load import load_plan
 
         lp = load_plan(plan)
         t = lp.plan.task(task)

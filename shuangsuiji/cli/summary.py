@@ -23,7 +23,7 @@ def summary(
         from ..core.clock import now
         from ..core.workdays import WorkCalendar
         from ..core.workspace import find_workspace
-        from ..plan.model import load_plan
+        from ..plan.load import load_plan
         from ..publish import summaryfiles
         from ..publish.summary import build_summary
         from .calendar import resolve_today

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.fileio import sha256_file, write_bytes_atomic
-from ..plan.model import LoadedPlan, Plan, StratumRule, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Plan, StratumRule, Task
 from ..sheets.writers import Sheet, csv_bytes, write_xlsx
 
 HEADERS = [

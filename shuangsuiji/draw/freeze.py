@@ -29,7 +29,8 @@ from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
 from ..core.progress import report
 from ..core.workspace import Workspace
-from ..plan.model import LoadedPlan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Task
 from ..sheets.fastxlsx import gc_paused
 from .officers import officer_pool
 from .pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
@@ -213,7 +214,7 @@ def freeze_from_plan(plan_path: Path, task_key: str, *, now: datetime, reason: s
     """The whole `ssj freeze`: load plan and rosters, lock the workspace, freeze, record."""
     from ..core.workspace import find_workspace
     from ..intake.rosters import load_rosters
-    from ..plan.model import load_plan
+    from ..plan.load import load_plan
 
     lp = load_plan(plan_path)
     task = lp.plan.task(task_key)

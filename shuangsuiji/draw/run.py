@@ -24,7 +24,8 @@ from ..core.errors import ExitCode, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
 from ..core.progress import report
 from ..core.workspace import Workspace
-from ..plan.model import LoadedPlan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Task
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .freeze import SPEC_VERSION, load_commitment
@@ -335,7 +336,7 @@ def _public_csv(manifest: dict, details: tuple[list[str], dict[str, list]]) -> b
 
 def draw_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, **kw) -> dict:
     from ..core.workspace import find_workspace
-    from ..plan.model import load_plan
+    from ..plan.load import load_plan
 
     lp = load_plan(plan_path)
     task = lp.plan.task(task_key)

@@ -7,7 +7,8 @@ from datetime import datetime
 from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file
 from ..core.workspace import Workspace
-from ..plan.model import LoadedPlan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Task
 
 
 def substitute(ws: Workspace, lp: LoadedPlan, task: Task, out_code: str, reason: str, *,

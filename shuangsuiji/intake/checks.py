@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import InputInvalid, Problem
-from ..plan.model import LoadedPlan, load_plan
+from ..plan.load import LoadedPlan, load_plan
 from ..sheets.writers import Sheet, write_xlsx
 from .rosters import Rosters, collect_rosters
 from .tables import display_path

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.errors import InputInvalid, Problem, SsjError
 from ..core.fileio import sha256_file
 from ..core.progress import report
-from ..plan.model import LoadedPlan
+from ..plan.load import LoadedPlan
 from ..sheets.fastxlsx import gc_paused
 from . import cells
 from .cells import Chunk

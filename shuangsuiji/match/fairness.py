@@ -108,7 +108,7 @@ def binomial_max(runs: int, p: float, pairs: int, alpha: float = ALPHA) -> float
 def fairness_from_plan(plan_path: Path, task_key: str, seed: str, runs: int, *, direct_reason: str | None = None,
                        progress=None) -> dict:
     from ..core.workspace import find_workspace
-    from ..plan.model import load_plan
+    from ..plan.load import load_plan
     from .run import prepare
 
     lp = load_plan(plan_path)

@@ -34,7 +34,8 @@ from .diagnosis import (
     why,
 )
 from .diagnosis import workload_notes as _notes
-from .flow import SPEC_VERSION, Keys, StageInput, StageResult, solve_stage
+from .flow import StageInput, StageResult, solve_stage
+from .keys import SPEC_VERSION, Keys
 from .model import (
     DIRECT,
     NEIGHBOUR,

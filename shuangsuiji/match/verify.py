@@ -134,7 +134,7 @@ def verify_match_manifest(path: Path, *, ws: Workspace | None = None) -> list:
 
 
 def _ledger_checks(rep, ws: Workspace, path: Path, manifest: dict) -> None:
-    from .run import last_inspections
+    from .prepare import last_inspections
 
     entries = ws.ledger().read()
     entry = check_recorded(rep, ws, entries, "match", path, "匹配派发", "派发")

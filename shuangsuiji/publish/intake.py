@@ -30,7 +30,8 @@ from ..core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES, TEMPLATE_SHEET
 from ..intake.cells import parse_date
 from ..intake.codes import normalise_code, number_cell_reason
 from ..intake.records import Source
-from ..plan.model import LoadedPlan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Task
 
 # -- the record ---------------------------------------------------------------------------------
 

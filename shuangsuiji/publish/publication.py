@@ -27,7 +27,8 @@ from pathlib import Path
 
 from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
 from ..core.resultcodes import NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES
-from ..plan.model import LoadedPlan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Task
 from .validate import Expected
 
 PUBLIC_HEADERS = ["统一社会信用代码", "企业名称", "抽查任务编号", "抽查任务名称", "检查实施机关",

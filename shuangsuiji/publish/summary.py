@@ -19,7 +19,8 @@ from datetime import date
 
 from ..core.errors import SsjError
 from ..core.resultcodes import PROBLEM_CODES, RESULT_CODES
-from ..plan.model import LoadedPlan, Plan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import Plan, Task
 from .validate import Expected
 
 UNCLASSIFIED = "未分类"

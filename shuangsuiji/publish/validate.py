@@ -14,7 +14,8 @@ from datetime import date
 
 from ..core.errors import Problem, StateError, VerifyFailed
 from ..core.resultcodes import FOLLOW_UPS, NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES, label
-from ..plan.model import METHODS, LoadedPlan, Task
+from ..plan.load import LoadedPlan
+from ..plan.model import METHODS, Task
 
 NO_FOLLOW_UP = FOLLOW_UPS[0]  # 无需后续处置
 SUBCODE_PARENT = "A"  # problem types belong under 发现问题待后续处理 only
