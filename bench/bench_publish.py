@@ -25,8 +25,9 @@ from shuangsuiji.core.fileio import sha256_file  # noqa: E402
 from shuangsuiji.core.resultcodes import TEMPLATE_HEADERS, TEMPLATE_SHEET, label  # noqa: E402
 from shuangsuiji.core.workspace import Workspace  # noqa: E402
 from shuangsuiji.plan.load import load_plan  # noqa: E402
-from shuangsuiji.publish.intake import load_expected, read_results, validate  # noqa: E402
+from shuangsuiji.publish.intake import read_results  # noqa: E402
 from shuangsuiji.publish.publication import Options, publish  # noqa: E402
+from shuangsuiji.publish.validate import load_expected, validate
 from shuangsuiji.sheets.writers import Sheet, write_xlsx  # noqa: E402
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

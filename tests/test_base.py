@@ -11,15 +11,8 @@ from openpyxl import load_workbook
 from shuangsuiji.core.errors import ExitCode, InputInvalid, Problem, StateError, WorkspaceLocked
 from shuangsuiji.core.fileio import atomic_path, staged_dir, write_text_atomic
 from shuangsuiji.core.workspace import Workspace, find_workspace
-from shuangsuiji.sheets.writers import (
-    Dropdown,
-    Sheet,
-    csv_bytes,
-    display_width,
-    escape_cell,
-    write_csv,
-    write_xlsx,
-)
+from shuangsuiji.sheets.base import Dropdown
+from shuangsuiji.sheets.writers import Sheet, csv_bytes, display_width, escape_cell, write_csv, write_xlsx
 
 
 @pytest.mark.parametrize("raw, escaped", [

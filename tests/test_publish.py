@@ -24,7 +24,7 @@ from results_helpers import (
 from shuangsuiji.core.fileio import sha256_file
 from shuangsuiji.intake.records import Source
 from shuangsuiji.publish.intake import ResultRow
-from shuangsuiji.publish.publication import PUBLIC_HEADERS, merged_result
+from shuangsuiji.publish.record import PUBLIC_HEADERS, merged_result
 
 A, B, C, X = (uscc(n) for n in (201, 202, 203, 209))
 T02 = "测试市监抽查〔2026〕2号"

@@ -10,7 +10,8 @@ from results_helpers import DEPT_NAMES, make_workspace, result_row, uscc, write_
 from shuangsuiji.core.resultcodes import PROBLEM_SUBCODES, RESULT_CODES
 from shuangsuiji.intake.records import Source
 from shuangsuiji.plan.load import load_plan
-from shuangsuiji.publish.intake import Expected, ResultRow, parse_codes, read_results, validate
+from shuangsuiji.publish.intake import ResultRow, parse_codes, read_results
+from shuangsuiji.publish.validate import Expected, validate
 
 A, B, C, D = (uscc(n) for n in (101, 102, 103, 104))
 TODAY = date(2026, 9, 1)

@@ -136,7 +136,8 @@ def test_rows_with_errors_are_counted_and_duplicates_count_once(case):
     ws, plan = case
     lp = load_plan(plan)
     t = lp.plan.task("T01")
-    from shuangsuiji.publish.intake import read_results, validate
+    from shuangsuiji.publish.intake import read_results
+    from shuangsuiji.publish.validate import validate
 
     path = write_results(ws.root / "x.xlsx", [
         result_row(A, inspected=date(2026, 5, 6), entered=date(2026, 5, 7)),

@@ -29,7 +29,7 @@ def check(
 ) -> None:
     def body() -> Result:
         from ..core.errors import ExitCode
-        from ..intake.checks import run_check
+        from ..draw.readiness import run_check
 
         with progress_for(json_out) as bar:
             report = run_check(plan, out or default_out(plan), progress=bar)

@@ -62,11 +62,11 @@ def find_named(ws: Workspace | None, rel: str | None, beside: Path, override: Pa
     return next((c for c in candidates if c.is_file()), None)
 
 
-def _rel(ws: Workspace | None, path: Path) -> str:
+def shown_path(ws: Workspace | None, path: Path) -> str:
     return ws.rel(path) if ws is not None else str(path)
 
 
-def _workspace_of(path: Path) -> Workspace | None:
+def workspace_of(path: Path) -> Workspace | None:
     try:
         return find_workspace(path)
     except FileMissing:

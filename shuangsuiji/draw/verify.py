@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..core.audit import Report, _rel, check_files, check_recorded, find_named, verify_ledger
+from ..core.audit import Report, check_files, check_recorded, find_named, shown_path, verify_ledger
 from ..core.errors import InputInvalid
 from ..core.fileio import sha256_file
 from ..core.workspace import Workspace
@@ -20,7 +20,7 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
     manifest_path = Path(manifest_path)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     kind = "试抽" if manifest.get("trial") else "正式抽取"
-    rep = Report(f"{kind} {manifest.get('task_number', '')}（{_rel(ws, manifest_path)}）",
+    rep = Report(f"{kind} {manifest.get('task_number', '')}（{shown_path(ws, manifest_path)}）",
                  trial=bool(manifest.get("trial")) or not manifest.get("official", True))
     beside = manifest_path.parent
     if rep.trial:
@@ -40,16 +40,16 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
         rep.add(False, f"找不到池文件 {manifest.get('pool_file')}（可用 --pool 指定），无法复算")
         return rep
     pool_ok = rep.add(sha256_file(pool_path) == manifest["pool_sha256"],
-                      f"池文件 {_rel(ws, pool_path)} 的 SHA-256 与清单一致",
-                      f"池文件 {_rel(ws, pool_path)} 的 SHA-256 与清单不一致（池文件被修改）")
+                      f"池文件 {shown_path(ws, pool_path)} 的 SHA-256 与清单一致",
+                      f"池文件 {shown_path(ws, pool_path)} 的 SHA-256 与清单不一致（池文件被修改）")
     commit_path = find_named(ws, manifest.get("commitment"), beside, commitment)
     commit = None
     if commit_path is None:
         rep.skip(f"找不到承诺文件 {manifest.get('commitment')}，未核验各层户数与抽取数的承诺")
     else:
         rep.add(sha256_file(commit_path) == manifest["commitment_sha256"],
-                f"承诺文件 {_rel(ws, commit_path)} 的 SHA-256 与清单一致（承诺码 {manifest.get('commitment_code')}）",
-                f"承诺文件 {_rel(ws, commit_path)} 的 SHA-256 与清单不一致")
+                f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单一致（承诺码 {manifest.get('commitment_code')}）",
+                f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单不一致")
         commit = json.loads(commit_path.read_text(encoding="utf-8"))
         rep.add(commit.get("pool_sha256") == manifest["pool_sha256"] and commit.get("task") == manifest["task"],
                 "承诺记录中的池文件哈希与任务与清单一致", "承诺记录中的池文件哈希或任务与清单不一致")
@@ -125,7 +125,7 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
         names = {code: n for pairs in read_pool_csv(pool_path).values() for code, n in pairs}
         nature = nature_text(manifest)
     except (UnicodeDecodeError, csv.Error, InputInvalid, KeyError) as e:
-        rep.add(False, f"公示名单 {_rel(ws, path)} 无法读取：{getattr(e, 'message', e)}")
+        rep.add(False, f"公示名单 {shown_path(ws, path)} 无法读取：{getattr(e, 'message', e)}")
         return
     expected = [[nature, escaped(manifest["task_number"]), escaped(manifest["task_name"]), escaped(s["name"]), code]
                 for s in manifest["strata"] for code in s["selected"]]
@@ -143,8 +143,8 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
             problems.append(f"第 {n} 行（{row[5]}）与清单或池文件不符，清单为 {want[4]}")
         if len(problems) >= 3:
             break
-    rep.add(not problems, f"公示名单 {_rel(ws, path)} 与清单一致：{len(expected)} 户，顺序、分层、名称和结果性质相同",
-            f"公示名单 {_rel(ws, path)} 与清单不一致：" + "；".join(problems))
+    rep.add(not problems, f"公示名单 {shown_path(ws, path)} 与清单一致：{len(expected)} 户，顺序、分层、名称和结果性质相同",
+            f"公示名单 {shown_path(ws, path)} 与清单不一致：" + "；".join(problems))
 
 
 def _first_diff(a: list[str], b: list[str]) -> str:
@@ -228,7 +228,7 @@ def _check_substitutions(rep: Report, entries: list[dict], draw_entry: dict, man
 def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
     path = Path(path)
     commit = json.loads(path.read_text(encoding="utf-8"))
-    rep = Report(f"固定名录 {commit.get('task_number', '')}（{_rel(ws, path)}）")
+    rep = Report(f"固定名录 {commit.get('task_number', '')}（{shown_path(ws, path)}）")
     beside = path.parent
     for label, rel, digest in (("池文件", commit.get("pool_file"), commit.get("pool_sha256")),
                                ("对象明细", (commit.get("pool_details") or {}).get("path"),
@@ -239,8 +239,8 @@ def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
         if p is None:
             rep.skip(f"找不到{label} {rel}")
         else:
-            rep.add(sha256_file(p) == digest, f"{label} {_rel(ws, p)} 的 SHA-256 与承诺记录一致",
-                    f"{label} {_rel(ws, p)} 的 SHA-256 与承诺记录不一致")
+            rep.add(sha256_file(p) == digest, f"{label} {shown_path(ws, p)} 的 SHA-256 与承诺记录一致",
+                    f"{label} {shown_path(ws, p)} 的 SHA-256 与承诺记录不一致")
     if ws is None:
         rep.skip("不在工作区内，未核验台账")
         return rep

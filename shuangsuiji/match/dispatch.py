@@ -23,7 +23,8 @@ from ..core.resultcodes import (
 )
 from ..core.workspace import safe_name
 from ..intake.records import Inspector, Target
-from ..sheets.writers import Dropdown, Sheet
+from ..sheets.base import Dropdown
+from ..sheets.writers import Sheet
 from .teams import DIRECT, NEIGHBOUR, ItemRule, MatchResult, Member, Team
 
 INTERNAL = "内部文件，含执法人员信息，不得公开"

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.fileio import canonical_json, sha256_file, staged_dir, write_json_atomic
 from ..core.resultcodes import label
 from ..sheets.writers import Sheet, write_csv, write_xlsx
-from .publication import CSV_NAME, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME, Published
+from .record import CSV_NAME, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME, Published
 from .validate import Expected
 
 

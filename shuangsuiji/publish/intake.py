@@ -9,7 +9,7 @@ Two steps, both without I/O side effects beyond reading the given files:
   the text alone ("发现问题待后续处理"), and the 检查部门 cell as a department name or id.
   Cells that cannot be read at all (a date that is not a date, a department the plan does not
   know) are reported here; the row is kept with the field listed in `unreadable`.
-- `validate(rows, expected, task, today)` (in `resultcheck.py`, re-exported here) applies the
+- `validate(rows, expected, task, today)` (in `validate.py`) applies the
   rules: drawn or not, codes, follow-ups, dates, duplicates, missing results.
 
 A result row whose result, dates, problem types and follow-up are all blank is an untouched
@@ -19,7 +19,6 @@ template row: it is not returned (that target simply has no result yet).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from ..intake.codes import normalise_code, number_cell_reason
 from ..intake.records import Source
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
+from .validate import _CODE_HEAD, norm_text
 
 # -- the record ---------------------------------------------------------------------------------
 
@@ -103,20 +103,10 @@ RESULTS_SUFFIXES = (".xlsx", ".xlsm")
 
 _ALIAS_TO_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
 _SPLIT = re.compile(r"[、,，;；/|\n]+")
-_CODE_HEAD = re.compile(r"^(1[0-2]|[0-9]|[A-Z])(?![0-9A-Z])\s*(.*)$")
 _PAREN = re.compile(r"[（(][^）)]*[）)]$")
 
 
 # -- cell normalisation -------------------------------------------------------------------------
-
-
-def norm_text(value) -> str:
-    """Cell text: full-width -> half-width (NFKC), outer whitespace removed; None -> ''."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def norm_header(value) -> str:
@@ -361,9 +351,3 @@ def require_files(files: Iterable[Path], ws, task: Task) -> list[Path]:
                            hint="请把各部门填好的《结果录入》表放入该目录，或在命令行上列出文件。",
                            code="no_results")
     return files
-
-
-from .validate import Expected, load_expected, validate  # noqa: E402  (re-exported API)
-
-__all__ = ["ResultRow", "read_results", "validate", "Expected", "load_expected", "parse_codes",
-           "parse_date", "DepartmentIndex", "default_files", "require_files", "results_dir"]

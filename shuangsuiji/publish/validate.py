@@ -8,6 +8,8 @@ column, with the reason in Chinese. Missing results come last, by department.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -198,7 +200,6 @@ def _where(earlier, row) -> str:
 
 
 def _unknown(text: str, known: dict[str, str], what: str) -> str:
-    from .intake import _CODE_HEAD, norm_text
 
     m = _CODE_HEAD.match(text.upper())
     if m and m.group(1) in known and m.group(2).strip():
@@ -256,3 +257,15 @@ def match_targets(manifest: dict) -> tuple[dict[str, tuple[str, ...]], dict[str,
         if t.get("name"):
             names[code] = t["name"]
     return depts, names
+
+
+_CODE_HEAD = re.compile(r"^(1[0-2]|[0-9]|[A-Z])(?![0-9A-Z])\s*(.*)$")
+
+
+def norm_text(value) -> str:
+    """Cell text: full-width -> half-width (NFKC), outer whitespace removed; None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.fileio import write_with
-from .writers import Sheet, display_width, escape_cell
+from .base import Sheet, display_width, escape_cell
 
 _XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

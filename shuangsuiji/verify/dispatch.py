@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..core.audit import Report, _workspace_of, verify_ledger
+from ..core.audit import Report, verify_ledger, workspace_of
 from ..core.errors import FileMissing, InputInvalid
 from ..core.workspace import Workspace, find_workspace
 from ..draw.verify import verify_commitment, verify_draw
@@ -54,7 +54,7 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
     path = Path(path)
     if not path.is_file():
         raise FileMissing(f"找不到要核验的文件：{path}")
-    ws = _workspace_of(path)
+    ws = workspace_of(path)
     if path.suffix == ".jsonl":
         if ws is None or path.resolve() != ws.ledger_path.resolve():
             ws = Workspace(path.parent)

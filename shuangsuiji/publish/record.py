@@ -1,0 +1,127 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import Problem
+from ..core.resultcodes import NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES
+from ..plan.model import Task
+from .validate import Expected
+
+PUBLIC_HEADERS = ["统一社会信用代码", "企业名称", "抽查任务编号", "抽查任务名称", "检查实施机关",
+                  "类型", "检查完成日期", "检查结果"]
+
+
+PUBLIC_KIND = "抽查"
+
+
+FINDING_CODES = set(PROBLEM_CODES) | {"8"}  # a finding that makes 未发现问题 untrue for the entity
+
+
+CSV_NAME, XLSX_NAME, OFFICE_NAME, MANIFEST_NAME = "公示结果.csv", "公示结果.xlsx", "办公室留存.xlsx", "manifest.json"
+
+
+def merged_result(rows: Iterable) -> str:
+    """检查结果 of one entity from all its departments' rows (see the module docstring)."""
+    codes: set[str] = set()
+    subs: set[str] = set()
+    for r in rows:
+        codes.update(c for c in r.codes if c in RESULT_CODES)
+        if "A" in r.codes:
+            subs.update(s for s in r.subcodes if s in PROBLEM_SUBCODES)
+    if codes & FINDING_CODES:
+        codes.discard(NO_PROBLEM)
+    parts = []
+    for code, text in RESULT_CODES.items():
+        if code in codes:
+            if code == "A" and subs:
+                text += "（" + "、".join(t for s, t in PROBLEM_SUBCODES.items() if s in subs) + "）"
+            parts.append(text)
+    return "；".join(parts)
+
+
+def public_record(task: Task, expected: Expected, code: str, rows: list) -> dict:
+    """One public line. `rows` are the entity's valid rows, one per inspecting department."""
+    order = {d: i for i, d in enumerate(task.participants)}
+    depts = sorted({r.department for r in rows}, key=lambda d: (order.get(d, len(order)), d))
+    name = expected.names.get(code) or next((r.name for r in rows if r.name), "")
+    return {
+        "统一社会信用代码": code,
+        "企业名称": name,
+        "抽查任务编号": task.number,
+        "抽查任务名称": task.name,
+        "检查实施机关": "、".join(expected.dept_name(d) for d in depts),
+        "类型": PUBLIC_KIND,
+        "检查完成日期": max(r.inspected for r in rows).isoformat(),
+        "检查结果": merged_result(rows),
+    }
+
+
+@dataclass
+class Assessment:
+    ready: dict[str, list]  # credit code -> valid rows (one per expected department)
+    withheld: dict[str, list[str]]  # credit code -> reasons it cannot be published yet
+    problems: list[Problem]  # every problem (errors and warnings), as found
+    stray: list[Problem]  # errors not about any drawn entity (other entities, unreadable files)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def assess(rows: list, problems: list[Problem], expected: Expected) -> Assessment:
+    """Sort drawn entities into ready (every department entered one valid row) and withheld."""
+    bad = {}
+    for p in problems:
+        if p.severity == "error" and p.row is not None:
+            bad.setdefault((p.file, p.sheet, p.row), []).append(p)
+    by_code: dict[str, list] = {}
+    for r in rows:
+        by_code.setdefault(r.credit_code, []).append(r)
+    ready: dict[str, list] = {}
+    withheld: dict[str, list[str]] = {}
+    used: set[int] = set()
+    for code, depts in expected.departments.items():
+        reasons: list[str] = []
+        mine = by_code.get(code, [])
+        for r in mine:
+            for p in bad.get((r.source.file, r.source.sheet, r.source.row), []):
+                used.add(id(p))
+                reasons.append(p.message())
+        entered = {r.department for r in mine if r.codes}
+        reasons += [f"{expected.dept_name(d)}尚未录入检查结果" for d in depts if d not in entered]
+        if reasons:
+            withheld[code] = reasons
+        else:
+            ready[code] = [next(r for r in mine if r.department == d) for d in depts]
+    stray = [p for p in problems if p.severity == "error" and id(p) not in used and p.code != "missing"]
+    return Assessment(ready, withheld, problems, stray)
+
+
+def compare(previous: list[dict], current: list[dict]) -> dict[str, list[str]]:
+    """Credit codes added, changed and withdrawn between two publications."""
+    old = {r["统一社会信用代码"]: r for r in previous}
+    new = {r["统一社会信用代码"]: r for r in current}
+    return {"added": sorted(set(new) - set(old)),
+            "changed": sorted(c for c in set(new) & set(old) if new[c] != old[c]),
+            "withdrawn": sorted(set(old) - set(new))}
+
+
+@dataclass
+class Published:
+    version: int
+    folder: Path
+    records: list[dict]
+    assessment: Assessment
+    changes: dict[str, list[str]]
+    partial: bool
+    reason: str
+    files: dict[str, str] = field(default_factory=dict)  # workspace-relative path -> sha256
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,63 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def escape_cell(value):
+    """OWASP CSV-injection rule: a text cell starting with = + - @ TAB CR LF gets a leading quote.
+
+    Numbers, dates and None pass unchanged (a real negative number is not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def display_width(text: str) -> int:
+    """Width as Excel shows it: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@dataclass
+class Dropdown:
+    """A list validation on one column: `choices` offered in every data row."""
+
+    column: int  # 0-based index into headers
+    choices: Sequence[str]
+    prompt: str | None = None
+    strict: bool = True  # False: offered, not enforced (e.g. several codes joined with 、)
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence]
+    title: str | None = None  # a merged title row above the header
+    dropdowns: list[Dropdown] = field(default_factory=list)
+    date_columns: Sequence[int] = ()  # 0-based columns formatted as yyyy-mm-dd
+    text_columns: Sequence[int] = ()  # forced text format (codes, ids)
+    extra_rows: int = 0  # empty rows kept open for data entry (dropdowns reach them too)
+    col_widths: dict[int, int] | None = None
+
+
+HEADER_FILL = "DDEBF7"
