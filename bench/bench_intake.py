@@ -145,9 +145,9 @@ def write_plan(folder: Path, targets: str) -> Path:
 def bench_xlsx(folder: Path, n: int) -> bool:
     from python_calamine import CalamineWorkbook
 
+    from shuangsuiji.core.perf import gc_paused
     from shuangsuiji.intake.rosters import load_rosters
     from shuangsuiji.plan.load import load_plan
-    from shuangsuiji.sheets.fastxlsx import gc_paused
 
     path = folder / "targets.xlsx"
     write_xlsx(path, n)

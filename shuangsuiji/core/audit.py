@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""The building blocks of `ssj verify`: `Report` (one line per check: 通过 / 不通过 / 未核验),
+the ledger chain check, and the checks that a ledger entry records a manifest and its outputs.
+Each stage's verification (draw.verify, match.verify) builds on these.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""TODO docstring"""
+"""Where a year's days off come from: the `chinesecalendar` package (for exactly the years it ships)
+or a local override file `data/calendar/YYYY.yaml`, which, when present, is the whole truth for
+that year. `load_override` validates such a file strictly and reports every problem at once; a
+year with neither source raises `CalendarMissing`, naming the file to add.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 A working day is a weekday (Mon-Fri) that is not a statutory holiday, or a weekend day that the
 State Council declared a make-up working day (调休上班). Two sources, per year:
 
+(Reading the sources is schedules.py's; this module does the arithmetic and month tables.)
+
 1. A local override file ``<override_dir>/YYYY.yaml`` (a workspace keeps them in
    ``data/calendar/``). When present it is the whole truth for that year, even if
    ``chinesecalendar`` also covers the year; ``year_source()`` says so.

@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""What has happened for a task, from the workspace: dispatch, results entered per department and
+entity (from the filled templates), publications, and the marks a clerk recorded (a department
+confirmed; the summary arrived). The report (report.py) compares these facts with deadlines.
+"""
 
 from __future__ import annotations
 

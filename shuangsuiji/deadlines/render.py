@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""The deadline report as the clerk and cron see it: text lines, Markdown, CSV rows and JSON.
+"""
 
 from __future__ import annotations
 

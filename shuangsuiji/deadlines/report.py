@@ -9,7 +9,8 @@ Deadlines (the plan's `deadlines`, overridable per task; seed defaults in bracke
 "N working days after D" is WorkCalendar.add_workdays(D, N): the N-th working day after D.
 
 Facts come from the ledger (dispatch, publications, `ssj mark` entries) and the departments'
-results workbooks; `gather_facts` reads them, everything else here is pure (today is passed in).
+results workbooks; facts.gather_facts reads them, everything here is pure (today is passed in),
+and render.py turns a report into text, Markdown, CSV and JSON.
 """
 
 from __future__ import annotations

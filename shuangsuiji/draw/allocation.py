@@ -1,4 +1,8 @@
-"""TODO docstring"""
+"""Strata and takes: how a task's sampling rule turns into strata (one per risk class with its own
+rule, plus a default stratum for the rest) and how many each stratum draws (`allocate`: ratio
+and/or count, the larger wins, then min/max, then the plan's rounding). The exclusion reasons a
+freeze counts per stratum are named here too, in the order they are tested.
+"""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ Outputs, in out/<task>/freeze/ (freeze-2/, … for a re-freeze):
     commitment.json     hashes of the plan task, every roster and the files above; pool sizes and
                         takes per stratum; exclusion counts; time. Its SHA-256 is the commitment;
                         its first 16 hex digits, grouped, are the code announced publicly.
-A `freeze` ledger entry records the commitment. The pure parts (`build_pool`, `allocate`,
-`eligible_officers`) take plain records, so they are testable without files.
+A `freeze` ledger entry records the commitment. The pure parts (`pool.build_pool`, `allocation.allocate`,
+`officers.eligible_officers`) take plain records, so they are testable without files.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
+from ..core.perf import gc_paused
 from ..core.progress import report
 from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
-from ..sheets.fastxlsx import gc_paused
 from .officers import officer_pool
 from .pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
 

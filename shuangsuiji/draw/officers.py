@@ -1,4 +1,8 @@
-"""TODO docstring"""
+"""Which officers may be drawn for a task: on duty, holding a valid credential (执法证) that does
+not expire before the window ends, and the 执法门类 the department's items need. `officer_pool`
+fixes, at freeze time, the eligible officers of every participating department and the
+ineligible ones with the reason.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,12 @@
-"""TODO docstring"""
+"""The freeze's pool: which roster entities a task may draw, by stratum, and the pool files.
+
+`build_pool` applies the task's scope (定向 filters and special lists), registration state and the
+无事不扰 exclusions (entities drawn recently by the ledger, inspected recently by the roster's
+上次检查日期, newly established), splits the rest into the strata of `allocation.strata_for` and
+sets each stratum's take. `pool_csv_bytes` / `details_tsv_bytes` write the public pool.csv and the
+internal pool_details.tsv; `read_pool_csv`, `read_pool_ids` and `read_details` read them back
+(the draw and its verification read only these files, never the roster).
+"""
 
 from __future__ import annotations
 

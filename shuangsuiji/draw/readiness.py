@@ -1,4 +1,12 @@
-"""TODO docstring"""
+"""`ssj check`: validate the plan and every file it references; summarise; list every problem.
+
+The verdict (`usable`): the plan is valid, every referenced file can be read with its required
+columns, and no row was rejected (severity "error"). Warnings (duplicates merged, unknown states,
+officers without a credential, …) leave the data usable. Besides the roster summaries of
+`intake.checks`, each task is previewed with the freeze's own rules (pool, take, eligible officers
+per department), which is why this module lives in draw. The problems workbook (问题清单.xlsx) is
+written in every case, so an old list never outlives the data it described.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from pathlib import Path
 from ..core.errors import InputInvalid, Problem
 from ..intake.checks import (
     file_lines,
-    files,
+    file_summaries,
     inspector_summary,
     other_lines,
     problem_groups,
@@ -39,7 +47,7 @@ def run_check(plan_path: Path, out_dir: Path, *, progress=None) -> CheckReport:
         return _plan_rejected(plan_path, out_dir, e)
     rosters = collect_rosters(lp, progress=progress)
     usable = not rosters.errors()
-    data = {"plan": _plan_data(lp), "usable": usable, "files": files(rosters),
+    data = {"plan": _plan_data(lp), "usable": usable, "files": file_summaries(rosters),
             "targets": target_summary(rosters), "inspectors": inspector_summary(lp, rosters),
             "conflicts": len(rosters.conflicts),
             "special_lists": {k: len(v) for k, v in rosters.special_lists.items()},

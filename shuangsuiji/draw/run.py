@@ -1,4 +1,4 @@
-"""`ssj draw` and `ssj substitute`: the first 随机, recomputable by anyone.
+"""`ssj draw`: the first 随机, recomputable by anyone (substitution: substitute.py).
 
 A draw reads only the freeze's files (never the roster again): it checks that the commitment,
 the pool file, the plan task and every roster are exactly as frozen, derives the sampler seed
@@ -22,11 +22,12 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import ExitCode, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
+from ..core.perf import gc_paused
 from ..core.progress import report
 from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
-from ..sheets.fastxlsx import escaped, fast_csv_bytes, gc_paused, write_xlsx_fast
+from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .freeze import SPEC_VERSION, load_commitment
 from .pool import read_details, read_pool_ids

@@ -1,4 +1,6 @@
-"""TODO docstring"""
+"""The draw seed: warnings for a weak or suspicious seed, the comparison key of two seeds, and the
+sampler seed derived from it (`ssj-draw-v1|<task number>|<seed>`; trials use `ssj-trial-v1`).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""`ssj substitute`: the next reserve of the same stratum replaces a drawn entity that cannot be
+inspected (注销, 吊销 …). The draw manifest is not rewritten: the substitution is a ledger entry
+naming the draw manifest, the entity out, the reserve in, the stratum and the reason.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""TODO docstring"""
+"""Recompute a draw (`verify_draw`) or check a commitment (`verify_commitment`) for `ssj verify`.
+
+A stranger with the published manifest.json, pool.csv and commitment.json gets the recomputation
+and the file hashes; inside the workspace also the ledger: the draw entry (manifest and output
+hashes), the freeze entry it rests on (recorded before the draw), every substitution, and the
+public 公示名单 against the manifest. Each check is one line of a `core.audit.Report`.
+"""
 
 from __future__ import annotations
 

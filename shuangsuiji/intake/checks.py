@@ -1,10 +1,6 @@
-"""`ssj check`: validate the plan and every file it references; summarise; list every problem.
-
-The verdict (`usable`): the plan is valid, every referenced file can be read with its required
-columns, and no row was rejected (severity "error"). Warnings (duplicates merged, unknown states,
-officers without a credential, …) leave the data usable. The problems workbook
-(问题清单.xlsx: 文件, 工作表, 行号, 列, 值, 问题, 严重程度) is written in every case, so an old
-list never outlives the data it described.
+"""The roster half of `ssj check` (the command itself: draw/readiness.py): summaries of what was
+read per file, targets and officers; problems grouped by kind; and the problems workbook
+(问题清单.xlsx: 文件, 工作表, 行号, 列, 值, 问题, 严重程度).
 """
 
 from __future__ import annotations
@@ -34,7 +30,7 @@ LABELS = {
 ROW_LIST = 8  # rows listed per group in the summary
 
 
-def files(rosters: Rosters) -> list[dict]:
+def file_summaries(rosters: Rosters) -> list[dict]:
     out = []
     for role, rep in rosters.by_role.items():
         path, sha = rosters.files.get(role, (None, None))

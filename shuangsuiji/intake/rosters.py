@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ..core.errors import InputInvalid, Problem, SsjError
 from ..core.fileio import sha256_file
+from ..core.perf import gc_paused
 from ..core.progress import report
 from ..plan.load import LoadedPlan
-from ..sheets.fastxlsx import gc_paused
 from . import cells
 from .cells import Chunk
 from .codes import check_code, check_column, normalise_code, problem_code

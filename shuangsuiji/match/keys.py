@@ -1,4 +1,6 @@
-"""TODO docstring"""
+"""The match's source of randomness: HMAC-SHA256 keyed by the match seed over stable ids
+(docs/match-spec.md §2). Every ordering and tie-break of the match derives from `Keys`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""TODO docstring"""
+"""The outputs of one match: the manifest (everything a recomputation needs), the dispatch
+workbooks and results templates, and the summary the command prints.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""Everything a match (or a fairness run) of one task needs, read and checked: the draw manifest
+and substitutions, the frozen officer pool, the selected targets' details, conflicts, the
+previous inspectors of each target, and whether the rosters changed since the freeze.
+"""
 
 from __future__ import annotations
 

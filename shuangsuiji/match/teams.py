@@ -4,14 +4,14 @@ Pure core: `match(MatchInput) -> MatchResult`, or `Infeasible` with a Chinese di
 the department, how many officers are short and the rule that binds. No I/O, no clock.
 
 Per participating department d with n_d officers per team (`task.team_mix()`):
-  own pool   every target gets min(n_d, allowed own officers) officers (matchflow, balanced);
+  own pool   every target gets min(n_d, allowed own officers) officers (flow.py, balanced);
   neighbour  targets still short take officers of the neighbouring area's pool, when the plan
              allows it (`fallback.neighbour_pool`) and names a roster for d;
   direct     slots still open become 直接委派 slots (the department appoints the officer), only
              when the plan allows it and the clerk gave a reason; otherwise: Infeasible.
 Then the leader (组长, from the initiating department) and specialists (是否专家 officers added
 when no member of the item's department has the item's 业务专长). Every choice derives from
-matchflow.Keys (HMAC-SHA256 of the seed and stable ids); docs/match-spec.md specifies it.
+keys.Keys (HMAC-SHA256 of the seed and stable ids); docs/match-spec.md specifies it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from collections import Counter
 from types import SimpleNamespace
 
 from ..core.errors import Infeasible, InputInvalid, Problem
+from ..core.perf import gc_paused
 from ..intake.records import Inspector
-from ..sheets.fastxlsx import gc_paused
 from .diagnosis import (
     RULE_CONFLICT,
     RULE_CROSS,

@@ -1,1 +1,6 @@
-"""TODO"""
+"""Plan: the annual plan (抽查工作计划) YAML as validated pydantic models.
+
+Takes in: a plan file. Gives out: load.py `load_plan(path) -> LoadedPlan` (the plan, its path
+and SHA-256), with every error in Chinese located by line and field; model.py `Plan`, `Task`,
+`StratumRule`, `METHODS` and the other models. Uses core only.
+"""

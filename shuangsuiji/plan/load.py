@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""`load_plan`: read a plan YAML (every scalar a string), validate it with the pydantic models, and
+translate each validation error into Chinese, located by line and field. `LoadedPlan` carries
+the plan, its path (roster paths resolve against its folder) and its SHA-256.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The annual plan (抽查工作计划) as pydantic models, loaded from YAML with Chinese errors.
+"""The annual plan (抽查工作计划) as pydantic models (loading and Chinese errors: load.py).
 
 One file describes a year's plan as the seed document does: the office and document number,
 member departments, the item list (抽查事项), the roster files, and the tasks. No policy number

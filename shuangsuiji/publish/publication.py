@@ -1,7 +1,7 @@
 """一公开: turn checked results into the public record, one line per entity per task.
 
-Pure part (`assess`, `merged_result`, `public_record`, `compare`): which entities are complete
-and valid, and what the public sees for each. Edge part (`publish`): reads the workspace state,
+Pure part (record.py: `assess`, `merged_result`, `public_record`, `compare`): which entities are
+complete and valid, and what the public sees for each. Edge part (`publish`): reads the workspace state,
 writes `out/<T>/publish/v<n>/` with `staged_dir` under the workspace lock, and appends the
 `publish` ledger entry last.
 

@@ -1,4 +1,10 @@
-"""TODO docstring"""
+"""What the public sees, and which entities are ready (pure; no files).
+
+`merged_result` and `public_record` merge the departments that inspected one entity into one
+public line; `assess` sorts entities into complete-and-valid, incomplete and invalid; `compare`
+lists what changed between two publications. `Published` is one publication version in memory.
+Public columns hold no officer and no personal data.
+"""
 
 from __future__ import annotations
 

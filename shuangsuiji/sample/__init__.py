@@ -1,1 +1,7 @@
-"""TODO"""
+"""Sample: the deterministic sample data and `ssj init`.
+
+Takes in: nothing (every value derives from SHA-256 over stable strings). Gives out:
+generator.py the sample rosters (byte-identical on every run); words.py the names they are
+made of; workspace.py `create_workspace`, `SAMPLE_PLAN` (`ssj init`); chengzhong-2026.yaml the
+shipped sample plan (package data). Uses core, sheets and intake's code builder.
+"""

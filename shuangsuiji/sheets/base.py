@@ -1,4 +1,7 @@
-"""TODO docstring"""
+"""What a sheet is, before any file format: `Sheet` (title, headers, rows, dropdowns), `Dropdown`,
+`escape_cell` (formula injection: cells starting with = + - @ tab CR LF get a leading '),
+and `display_width` (CJK characters count double) for column widths.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Files that must be written fast: a streaming xlsx writer, pre-escaped CSV, a GC pause.
+"""Files that must be written fast: a streaming xlsx writer and pre-escaped CSV.
 
 A 200,000-entity roster yields ~15,000 drawn entities plus reserves; openpyxl needs seconds for
 that many cells, which would dominate `ssj freeze` + `ssj draw`. `write_xlsx_fast` writes the same
@@ -11,12 +11,10 @@ no shared-string table; Excel, WPS, LibreOffice, openpyxl and calamine read it.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -203,18 +201,3 @@ def fast_csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> byt
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector around a batch of allocations (restored afterwards).
-
-    Reading a 200,000-row roster creates millions of small containers; each automatic collection
-    rescans all survivors, which more than doubles the time of freeze and draw. Reference counting
-    still frees everything that is not in a cycle.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

@@ -1,11 +1,9 @@
-"""`ssj verify`: recompute a draw from its manifest, pool file and seed; check every hash.
+"""`ssj verify`: one entry that sends each file to the stage that can recompute it.
 
-What can be checked depends on what is at hand:
-- a stranger with the published manifest.json, pool.csv and commitment.json (one folder) gets
-  the recomputation and the file hashes;
-- inside the workspace, also the ledger: its hash chain, the draw entry (manifest and output
-  hashes), the freeze entry it rests on (recorded before the draw), and every substitution.
-Each check is one line saying what was compared; any failure makes the result VERIFY_FAILED.
+By the file's `kind`: a draw manifest to draw.verify, a commitment to draw.verify, a match
+manifest to match.verify, a ledger.jsonl to the chain check; with no file, the ledger and every
+draw and match the ledger records. Each check is one line saying what was compared; any failure
+makes the result VERIFY_FAILED.
 """
 
 from __future__ import annotations
