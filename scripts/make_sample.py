@@ -5,7 +5,7 @@
 The rosters are deterministic (same bytes every run). `ssj init` writes the very same files into
 a new workspace, with the plan from shuangsuiji/sample/ (package data, so it also works when
 installed from a wheel); this script copies plans/chengzhong-2026.yaml there. tests/test_init.py
-checks both, so run this after changing samplegen.py or the sample plan.
+checks both, so run this after changing sample/generator.py or the sample plan.
 """
 
 from __future__ import annotations

@@ -1,1 +1,6 @@
-"""The command line: thin commands over the library. Heavy imports happen inside commands."""
+"""CLI: the command line, a thin layer over the stages (the top of the house; nothing imports it).
+
+Takes in: the clerk's options. Gives out: plain Chinese text, or the JSON envelope with --json,
+and named exit codes. One module per command; each imports the library inside its function,
+so `ssj --help` stays light (no pandas, no openpyxl).
+"""

@@ -41,7 +41,7 @@ BIG_SHEET = 5000  # rows; beyond this, sheets without dropdowns are written as r
 def write_xlsx(path: Path, sheets: Sequence[Sheet], *, overwrite: bool = True) -> Path:
     """Write a workbook atomically.
 
-    Large workbooks without dropdowns go through fastfiles.write_xlsx_fast (same look, ~20x
+    Large workbooks without dropdowns go through fastxlsx.write_xlsx_fast (same look, ~20x
     faster than openpyxl); everything else through openpyxl, keeping dropdowns at any size.
     """
     big = any(len(s.rows) > BIG_SHEET for s in sheets)
