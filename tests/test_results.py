@@ -145,7 +145,8 @@ def test_cells_that_cannot_be_read_are_located(tmp_path, lp, t02):
     rows, problems = read_results([path], lp, t02)
     assert [(p.row, p.column, p.reason, p.value) for p in problems] == [
         (3, "检查日期", "检查日期：不存在的日期（月或日超出范围）", "2026-13-01"),
-        (4, "检查部门", "检查部门不是计划中的部门", "环保局"),
+        (4, "检查部门", "检查部门不是计划中的部门（本单位平台的科室、所名可在计划文件 results.values.department "
+                          "中映射到部门）", "环保局"),
         (5, "抽查任务编号", "抽查任务编号与本任务（测试市监抽查〔2026〕2号）不符", "测试市监抽查〔2026〕9号"),
     ]
     assert len(rows) == 4 and "inspected" in rows[0].unreadable and "department" in rows[1].unreadable
@@ -208,7 +209,8 @@ def test_department_did_not_inspect_it(t02):
 
 def test_unknown_result_code(t01):
     assert errors(validate([row(result="Z")], expected(), t01, TODAY)) == [
-        where(3, "检查结果", "检查结果「Z」不是有效代码（可选：1、A、E、F、7、8、9、10、11、12）")]
+        where(3, "检查结果", "检查结果「Z」不是有效代码（可选：1、A、E、F、7、8、9、10、11、12）"
+              "；本单位平台的其他写法可在计划文件 results.values.result 中映射")]
     assert errors(validate([row(result="A 未发现问题")], expected(), t01, TODAY)) == [
         where(3, "检查结果", "检查结果「A 未发现问题」的代码与文字不一致（A 是「发现问题待后续处理」）")]
 
@@ -233,7 +235,8 @@ def test_follow_up_that_does_not_fit_the_result(t01):
     assert errors(validate([row(follow_up="责令改正")], expected(), t01, TODAY)) == [
         where(3, "后续处置", "检查结果为「1 未发现问题」时不应有后续处置（应留空或填「无需后续处置」）")]
     assert errors(validate([row(follow_up="罚款")], expected(), t01, TODAY)) == [
-        where(3, "后续处置", "后续处置「罚款」不是有效选项（可选：无需后续处置、责令改正、移送办案机构、抄告相关部门、其他）")]
+        where(3, "后续处置", "后续处置「罚款」不是有效选项（可选：无需后续处置、责令改正、移送办案机构、抄告相关部门、其他）"
+              "；本单位平台的其他写法可在计划文件 results.values.follow_up 中映射")]
     assert validate([row(follow_up="无需后续处置")], expected(), t01, TODAY) == []
 
 
@@ -241,7 +244,8 @@ def test_problem_types_only_under_a(t01):
     assert errors(validate([row(result="E", subcodes=("2",), follow_up="责令改正")], expected(), t01, TODAY)) == [
         where(3, "问题类型", "问题类型只能在检查结果为「A 发现问题待后续处理」时填写")]
     assert errors(validate([row(result="A", subcodes=("X",), follow_up="责令改正")], expected(), t01, TODAY)) == [
-        where(3, "问题类型", "问题类型「X」不是有效代码（可选：2、B、C、6、D、3、4、5、G）")]
+        where(3, "问题类型", "问题类型「X」不是有效代码（可选：2、B、C、6、D、3、4、5、G）"
+              "；本单位平台的其他写法可在计划文件 results.values.subcodes 中映射")]
     warned = validate([row(result="A", follow_up="责令改正")], expected(), t01, TODAY)
     assert [(p.severity, p.reason) for p in warned] == [
         ("warning", "检查结果为「A 发现问题待后续处理」，但未填写问题类型")]

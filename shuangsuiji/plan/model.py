@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..core.errors import FileMissing
 from ..core.fileio import canonical_json
+from .results import METHODS, Publicity, ResultsSettings  # noqa: F401 - METHODS is used from here too
 
 DEFAULT_RISK_CLASSES = ["低", "一般", "较高", "高"]
 DEFAULT_RISK_ALIASES = {
@@ -25,7 +26,6 @@ DEFAULT_RISK_ALIASES = {
 }
 DEFAULT_DRAWABLE_STATES = ["存续", "在业", "开业", "正常", "存续（在营、开业、在册）", "在营", "在册"]
 DEFAULT_NOT_DRAWABLE_STATES = ["注销", "吊销", "撤销", "迁出", "吊销，未注销", "吊销,未注销", "已注销", "已吊销"]
-METHODS = ["现场检查", "书面检查", "网络检查", "网络监测", "抽样检验", "检验检测", "委托专业机构核查"]
 
 
 class PlanErrors(ValueError):
@@ -263,6 +263,8 @@ class Plan(Model):
     high_risk_classes: list[str] = Field(default_factory=lambda: ["高"])
     registration_states: RegistrationStates = Field(default_factory=RegistrationStates)
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    results: ResultsSettings = Field(default_factory=ResultsSettings)
+    publicity: Publicity = Field(default_factory=Publicity)
     tasks: list[Task] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -290,6 +292,10 @@ class Plan(Model):
         for alias, canon in self.risk_aliases.items():
             if canon not in self.risk_classes:
                 errors.append((("risk_aliases", alias), f"risk_aliases 把 {alias} 映射到未知风险类别 {canon}"))
+        for text, dept in self.results.values.get("department", {}).items():
+            if dept not in dept_ids and dept not in {d.name for d in self.departments}:
+                errors.append((("results", "values", "department", text),
+                               f"results.values.department 把「{text}」映射到未知部门 {dept}"))
         for n, t in enumerate(self.tasks):
             errors.extend((("tasks", n, *loc), msg) for loc, msg in self._task_errors(t, dept_ids, item_ids))
         if errors:

@@ -8,19 +8,18 @@ column, with the reason in Chinese. Missing results come last, by department.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.errors import Problem, StateError, VerifyFailed
-from ..core.resultcodes import FOLLOW_UPS, NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES, label
+from ..core.resultcodes import (FOLLOW_UPS, NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES, SUBCODE_PARENT,
+                                label)
 from ..plan.load import LoadedPlan
 from ..plan.model import METHODS, Task
+from .cells import CODE_HEAD, norm_text
 
 NO_FOLLOW_UP = FOLLOW_UPS[0]  # 无需后续处置
-SUBCODE_PARENT = "A"  # problem types belong under 发现问题待后续处理 only
 
 
 @dataclass
@@ -49,6 +48,9 @@ class Expected:
 
     def dept_name(self, dept: str) -> str:
         return self.dept_names.get(dept, dept)
+
+
+MAP_HINT = "；本单位平台的其他写法可在计划文件 results.values.{field} 中映射"
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -132,8 +134,8 @@ def _follow_up(row) -> list[Problem]:
     parts = row.follow_up.split("、") if row.follow_up else []
     for p in parts:
         if p not in FOLLOW_UPS:
-            out.append(_at(row, "follow_up", f"后续处置「{p}」不是有效选项（可选：{'、'.join(FOLLOW_UPS)}）",
-                           code="unknown_code"))
+            out.append(_at(row, "follow_up", f"后续处置「{p}」不是有效选项（可选：{'、'.join(FOLLOW_UPS)}）"
+                                             f"{MAP_HINT.format(field='follow_up')}", code="unknown_code"))
     problem_codes = [c for c in row.codes if c in PROBLEM_CODES]
     if problem_codes and not parts:
         out.append(_at(row, "follow_up", f"检查结果为「{label(problem_codes[0])}」时须填写后续处置",
@@ -201,10 +203,11 @@ def _where(earlier, row) -> str:
 
 def _unknown(text: str, known: dict[str, str], what: str) -> str:
 
-    m = _CODE_HEAD.match(text.upper())
+    m = CODE_HEAD.match(text.upper())
     if m and m.group(1) in known and m.group(2).strip():
         return f"{what}「{text}」的代码与文字不一致（{m.group(1)} 是「{norm_text(known[m.group(1)])}」）"
-    return f"{what}「{text}」不是有效代码（可选：{'、'.join(known)}）"
+    field = "result" if known is RESULT_CODES else "subcodes"
+    return f"{what}「{text}」不是有效代码（可选：{'、'.join(known)}）{MAP_HINT.format(field=field)}"
 
 
 # -- expected pairs from the workspace ----------------------------------------------------------
@@ -257,15 +260,3 @@ def match_targets(manifest: dict) -> tuple[dict[str, tuple[str, ...]], dict[str,
         if t.get("name"):
             names[code] = t["name"]
     return depts, names
-
-
-_CODE_HEAD = re.compile(r"^(1[0-2]|[0-9]|[A-Z])(?![0-9A-Z])\s*(.*)$")
-
-
-def norm_text(value) -> str:
-    """Cell text: full-width -> half-width (NFKC), outer whitespace removed; None -> ''."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
