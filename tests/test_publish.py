@@ -86,18 +86,19 @@ def test_publish_writes_one_public_record_per_entity(invoke, ws):
     assert r.json["data"]["version"] == 1 and r.json["data"]["published"] == 3
     raw = (v(ws, 1) / "公示结果.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert read_csv(v(ws, 1) / "公示结果.csv") == [
-        PUBLIC_HEADERS,
-        [A, "甲商贸有限公司", T02, "公共场所部门联合抽查", f"{SC}、{WS}", "抽查", "2026-06-10",
-         "发现问题待后续处理（违反市场监管相关规定、未按规定公示应当公示的信息）"],
-        [B, "乙餐饮店", T02, "公共场所部门联合抽查", SC, "抽查", "2026-06-02", "未发现问题"],
-        [C, "丙宾馆", T02, "公共场所部门联合抽查", f"{SC}、{WS}", "抽查", "2026-05-20", "发现问题经责令已改正"],
+    expected = [
+        ["序号", "统一社会信用代码/注册号", "企业名称", "检查实施机关", "类型", "日期", "结果", "抽查任务编号", "抽查任务名称"],
+        ["1", A, "甲商贸有限公司", f"{SC}、{WS}", "抽查", "2026年06月10日",
+         "发现问题待后续处理；违反市场监管相关规定；未按规定公示应当公示的信息", T02, "公共场所部门联合抽查"],
+        ["2", B, "乙餐饮店", SC, "抽查", "2026年06月02日", "未发现问题", T02, "公共场所部门联合抽查"],
+        ["3", C, "丙宾馆", f"{SC}、{WS}", "抽查", "2026年05月20日", "发现问题经责令已改正", T02, "公共场所部门联合抽查"],
     ]
+    assert read_csv(v(ws, 1) / "公示结果.csv") == expected
     sheet = load_workbook(v(ws, 1) / "公示结果.xlsx")["公示结果"]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert values[0] == PUBLIC_HEADERS
-    assert [row[0] for row in values[1:]] == [A, B, C]
-    assert values[1][6].date() == date(2026, 6, 10)
+    assert values[0] == PUBLIC_HEADERS == expected[0]
+    assert [[str(x) for x in row] for row in values[1:]] == expected[1:]  # the same text, 序号 a number
+    assert [row[0] for row in values[1:]] == [1, 2, 3]
 
 
 def test_ledger_entry_names_every_file_with_its_hash(invoke, ws):
@@ -112,7 +113,8 @@ def test_ledger_entry_names_every_file_with_its_hash(invoke, ws):
     for rel, sha in entry["files"].items():
         assert sha256_file(ws.root / rel) == sha
     manifest = json.loads((v(ws, 1) / "manifest.json").read_text(encoding="utf-8"))
-    assert [r["统一社会信用代码"] for r in manifest["records"]] == [A, B, C]
+    assert [r["统一社会信用代码/注册号"] for r in manifest["records"]] == [A, B, C]
+    assert manifest["records"][0]["日期"] == "2026-06-10"  # the manifest keeps ISO dates whatever the style
     assert manifest["published"] == [A, B, C]  # what `ssj report deadlines` reads
     assert manifest["substitutions"] == [{"in": B, "out": X, "reason": "经营场所无法联系，由备选替补"}]
     assert ws.ledger().verify().ok
@@ -128,13 +130,15 @@ def test_merge_rule_drops_no_problem_only_when_a_department_found_one():
     assert merged_result([r("1"), r("8")]) == "不配合检查情节严重"
     assert merged_result([r("1"), r("F")]) == "未发现问题；未发现开展本次抽查涉及的经营活动"
     assert merged_result([r("A", subs=("B",)), r("E"), r("A", subs=("2",))]) == \
-        "发现问题待后续处理（违反市场监管相关规定、未按规定公示应当公示的信息）；发现问题经责令已改正"
+        "发现问题待后续处理；违反市场监管相关规定；未按规定公示应当公示的信息；发现问题经责令已改正"
+    assert merged_result([r("A", subs=("6", "G"))]) == \
+        "发现问题待后续处理；通过登记的住所（经营场所）无法联系；违反公安部门相关规定"
 
 
 def test_substitute_is_published_under_its_own_code_and_noted_in_the_office_copy(invoke, ws):
     fill(ws)
     assert run(invoke, ws).exit_code == 0
-    codes = [row[0] for row in read_csv(v(ws, 1) / "公示结果.csv")[1:]]
+    codes = [row[1] for row in read_csv(v(ws, 1) / "公示结果.csv")[1:]]
     assert B in codes and X not in codes
     office = load_workbook(v(ws, 1) / "办公室留存.xlsx")
     rows = [[c.value for c in r] for r in office["逐户逐部门"].iter_rows(min_row=3)]
@@ -191,7 +195,7 @@ def test_partial_publishes_only_complete_valid_entities(invoke, ws):
             f"{shown} 工作表「检查结果录入」 第3行 「后续处置」列：检查结果为「A 发现问题待后续处理」时须填写后续处置"]},
         {"credit_code": C, "reasons": [f"{WS}尚未录入检查结果"]},
     ]
-    assert [row[0] for row in read_csv(v(ws, 1) / "公示结果.csv")[1:]] == [B]
+    assert [row[:2] for row in read_csv(v(ws, 1) / "公示结果.csv")[1:]] == [["1", B]]
     assert ws.ledger().last("publish", "T02")["data"]["partial"] is True
     office = load_workbook(v(ws, 1) / "办公室留存.xlsx")["逐户逐部门"]
     status = {(r[0].value, r[2].value): (r[9].value, r[10].value) for r in office.iter_rows(min_row=3)}
@@ -254,7 +258,7 @@ def test_a_correction_needs_the_flag_and_a_reason_and_never_overwrites(invoke, w
     r = run(invoke, ws, "--correction", "--reason", "卫健局更正甲商贸检查结果")
     assert r.exit_code == 0, r.stdout
     assert r.json["data"]["version"] == 2 and r.json["data"]["changes"]["changed"] == [A]
-    assert read_csv(v(ws, 2) / "公示结果.csv")[1][7] == "发现问题经责令已改正"
+    assert read_csv(v(ws, 2) / "公示结果.csv")[1][6] == "发现问题经责令已改正"
     assert {p.name: sha256_file(p) for p in v(ws, 1).iterdir()} == v1
     entries = ws.ledger().entries("publish", "T02")
     assert [(e["data"]["version"], e["data"]["reason"]) for e in entries] == [
@@ -306,7 +310,7 @@ def test_gb18030_output_reads_back(invoke, ws):
     raw = (v(ws, 1) / "公示结果.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     rows = read_csv(v(ws, 1) / "公示结果.csv", "gb18030")
-    assert rows[0] == PUBLIC_HEADERS and rows[1][4] == f"{SC}、{WS}"
+    assert rows[0] == PUBLIC_HEADERS and rows[1][3] == f"{SC}、{WS}" and rows[1][5] == "2026年06月10日"
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert run(invoke, ws, "--encoding", "latin-1").exit_code == 2
@@ -321,7 +325,7 @@ def test_formula_injection_is_escaped_in_csv_and_xlsx(invoke, tmp_path):
     r = invoke("publish", "--plan", plan, "--task", "T01", "--today", "2026-09-01", "--json")
     assert r.exit_code == 0, r.stdout
     folder = ws.root / "out" / "T01" / "publish" / "v1"
-    names = {row[0]: row[1] for row in read_csv(folder / "公示结果.csv")[1:]}
+    names = {row[1]: row[2] for row in read_csv(folder / "公示结果.csv")[1:]}
     assert [names[c] for c in codes] == ["'" + n for n in INJECTED]
     for name in ("公示结果.xlsx", "办公室留存.xlsx"):
         cells = xlsx_cells(folder / name)
@@ -413,5 +417,5 @@ def test_fill_sample_results_is_deterministic_and_publishable(invoke, tmp_path):
     r = invoke("publish", "--plan", plan, "--task", "T02", "--today", "2026-09-15", "--json")
     assert r.exit_code == 0, r.stdout
     assert r.json["data"]["published"] == 60
-    results = [row[7] for row in read_csv(ws.root / "out" / "T02" / "publish" / "v1" / "公示结果.csv")[1:]]
-    assert results.count("未发现问题") > 20 and any(x.startswith("发现问题待后续处理（") for x in results)
+    results = [row[6] for row in read_csv(ws.root / "out" / "T02" / "publish" / "v1" / "公示结果.csv")[1:]]
+    assert results.count("未发现问题") > 20 and any(x.startswith("发现问题待后续处理；") for x in results)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,13 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     assert r.exit_code == 0, r.stdout
     folder = root / "out" / "T02" / "publish" / "v1"
     rows = list(csv.reader(io.StringIO((folder / "公示结果.csv").read_bytes().decode("utf-8-sig"))))
-    codes = [row[0] for row in rows[1:]]
+    assert [row[0] for row in rows[1:]] == [str(n) for n in range(1, len(rows))]
+    codes = [row[1] for row in rows[1:]]
     assert sorted(codes) == sorted(s.credit_code for s in selected)
     assert sub.credit_code in codes and out_code not in codes
-    assert {row[4] for row in rows[1:]} == {"城中区市场监督管理局、城中区卫生健康局"}
-    assert {row[5] for row in rows[1:]} == {"抽查"}
+    assert {row[3] for row in rows[1:]} == {"城中区市场监督管理局、城中区卫生健康局"}
+    assert {row[4] for row in rows[1:]} == {"抽查"}
+    assert all(re.fullmatch(r"2026年0[5-8]月\d\d日", row[5]) for row in rows[1:])
 
     office = load_workbook(folder / "办公室留存.xlsx")["逐户逐部门"]
     notes = {r[11].value for r in office.iter_rows(min_row=3) if r[0].value == sub.credit_code}

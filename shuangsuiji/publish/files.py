@@ -1,7 +1,8 @@
 """The files of one publication version: public CSV and xlsx, the office copy, the manifest.
 
 Everything is built inside `staged_dir`, so a version folder either exists complete or not at
-all. The public files hold only `publish.PUBLIC_HEADERS`; the office copy (办公室留存.xlsx) adds
+all. The public files hold only `record.PUBLIC_HEADERS` (序号 and the date style are applied
+here: `record.public_rows`); the office copy (办公室留存.xlsx) adds
 per entity and department the result as entered, the problems or missing entries, and the
 substitution notes. No officer and no personal data is read, so none can be written.
 """
@@ -16,7 +17,8 @@ from pathlib import Path
 from ..core.fileio import canonical_json, sha256_file, staged_dir, write_json_atomic
 from ..core.resultcodes import label
 from ..sheets.writers import Sheet, write_csv, write_xlsx
-from .record import CSV_NAME, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME, Published
+from .record import (CODE_KEY, CSV_NAME, DATE_KEY, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME,
+                     Published, public_rows)
 from .validate import Expected
 
 
@@ -39,7 +41,7 @@ def write_version(pub: Published, ctx: Context) -> None:
     ws = ctx.ws
     names = [CSV_NAME, XLSX_NAME, OFFICE_NAME]
     with staged_dir(pub.folder) as tmp:
-        write_csv(tmp / CSV_NAME, PUBLIC_HEADERS, _public_rows(pub.records), encoding=ctx.encoding)
+        write_csv(tmp / CSV_NAME, PUBLIC_HEADERS, public_rows(pub.records, _dates(ctx)), encoding=ctx.encoding)
         write_xlsx(tmp / XLSX_NAME, [_public_sheet(pub, ctx)])
         write_xlsx(tmp / OFFICE_NAME, office_sheets(pub, ctx))
         hashes = {n: sha256_file(tmp / n) for n in names}
@@ -48,25 +50,28 @@ def write_version(pub: Published, ctx: Context) -> None:
     pub.files = {ws.rel(pub.folder / n): h for n, h in hashes.items()}
 
 
-def _public_rows(records: list[dict]) -> list[list]:
-    return [[r[h] for h in PUBLIC_HEADERS] for r in records]
+def _dates(ctx: Context) -> str:
+    return ctx.lp.plan.publicity.dates
 
 
 def _public_sheet(pub: Published, ctx: Context) -> Sheet:
-    date_col = PUBLIC_HEADERS.index("检查完成日期")
-    rows = []
-    for r in _public_rows(pub.records):
-        r[date_col] = date.fromisoformat(r[date_col])
-        rows.append(r)
+    """The CSV's rows; ISO dates become date cells, 2026年06月06日 stays text as the display writes it."""
+    date_col = PUBLIC_HEADERS.index(DATE_KEY)
+    rows = public_rows(pub.records, _dates(ctx))
+    iso = _dates(ctx) == "iso"
+    for r in rows:
+        if iso:
+            r[date_col] = date.fromisoformat(r[date_col])
     task = ctx.task
     return Sheet("公示结果", PUBLIC_HEADERS, rows, title=f"{task.number}「{task.name}」抽查检查结果公示",
-                 date_columns=[date_col], text_columns=[0])
+                 date_columns=[date_col] if iso else [], text_columns=[PUBLIC_HEADERS.index(CODE_KEY)])
 
 
 # -- the office copy ----------------------------------------------------------------------------
 
-OFFICE_HEADERS = ["统一社会信用代码", "企业名称", "检查部门", "检查结果", "问题类型", "后续处置", "检查方式",
-                  "检查日期", "录入日期", "本版状态", "问题或缺项", "替补说明", "来源"]
+OFFICE_HEADERS = ["统一社会信用代码/注册号", "企业名称", "检查部门", "检查结果", "问题类型", "后续处置", "检查方式",
+                  "检查日期", "录入日期", "本版状态", "问题或缺项", "替补说明", "来源", "检查结果（原文）",
+                  "后续处置（原文）"]
 PROBLEM_HEADERS = ["严重程度", "文件", "工作表", "行", "列", "问题"]
 
 
@@ -103,7 +108,7 @@ def _entity_rows(pub: Published, ctx: Context) -> list[list]:
             found = by_key.pop((code, d), [])
             if not found:
                 out.append([code, exp.names.get(code, ""), exp.dept_name(d), "", "", "", "", None, None,
-                            status, "尚未录入", swap, ""])
+                            status, "尚未录入", swap, "", "", ""])
             for r in found:
                 out.append(_row_cells(r, exp, status, by_src, swap))
     for rows in by_key.values():  # rows about targets or departments outside the dispatch
@@ -118,7 +123,7 @@ def _row_cells(r, exp: Expected, status: str, by_src: dict, swap: str) -> list:
     return [r.credit_code, exp.names.get(r.credit_code) or r.name, exp.dept_name(r.department),
             "、".join(label(c) for c in r.codes), "、".join(label(s) for s in r.subcodes), r.follow_up or "",
             r.method or "", r.inspected, r.entered, status, "；".join(problems), swap,
-            f"{src.file} 「{src.sheet}」第{src.row}行"]
+            f"{src.file} 「{src.sheet}」第{src.row}行", r.result_text, r.follow_up_text]
 
 
 def _problem_row(p) -> list:
@@ -167,7 +172,7 @@ def manifest(pub: Published, ctx: Context, hashes: dict[str, str]) -> dict:
         "counts": {"expected": len(ctx.expected.departments), "published": len(pub.records),
                    "withheld": len(pub.assessment.withheld), "errors": len(pub.assessment.errors),
                    "warnings": len(pub.assessment.warnings)},
-        "published": [r["统一社会信用代码"] for r in pub.records],  # credit codes public as of this version
+        "published": [r[CODE_KEY] for r in pub.records],  # credit codes public as of this version
         "records": pub.records,
         "records_sha256": hashlib.sha256(canonical_json(pub.records)).hexdigest(),
         "withheld": [{"credit_code": c, "reasons": r} for c, r in sorted(pub.assessment.withheld.items())],

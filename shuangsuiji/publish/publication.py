@@ -5,16 +5,18 @@ complete and valid, and what the public sees for each. Edge part (`publish`): re
 writes `out/<T>/publish/v<n>/` with `staged_dir` under the workspace lock, and appends the
 `publish` ledger entry last.
 
-Public columns (国家企业信用信息公示系统 / 信用中国): 统一社会信用代码, 企业名称, 抽查任务编号,
-抽查任务名称, 检查实施机关, 类型, 检查完成日期, 检查结果. Nothing else: no officer, no personal data.
+Public columns (国家企业信用信息公示系统 / 信用中国; record.PUBLIC_HEADERS): 序号, 统一社会信用代码/注册号,
+企业名称, 检查实施机关, 类型, 日期, 结果, 抽查任务编号, 抽查任务名称. Nothing else: no officer, no
+personal data.
 
 Merging the departments that inspected one entity:
 - 检查实施机关: the names of the departments, in the task's order (initiator first), joined 、.
 - 类型: always 抽查 (the publicity system's vocabulary is 抽查 / 检查; a joint task shows as
   several 检查实施机关, not as another type).
-- 检查完成日期: the latest inspection date of the departments.
-- 检查结果: every code any department entered, in the code list's order, written out in
-  Chinese and joined ；. A's problem types follow in brackets. 未发现问题 is left out when another
+- 日期: the latest inspection date of the departments (written 2026年06月06日, or ISO by the plan's
+  publicity.dates).
+- 结果: every code any department entered, in the code list's order, written out in
+  Chinese and joined ；. A's problem types follow A. 未发现问题 is left out when another
   department found a problem (A, E or 8): the entity as a whole was not found clean.
 """
 

@@ -1,7 +1,7 @@
 """What the public sees, and which entities are ready (pure; no files).
 
 `merged_result` and `public_record` merge the departments that inspected one entity into one
-public line; `assess` sorts entities into complete-and-valid, incomplete and invalid; `compare`
+public line, in the national display's terms (检查实施机关, 类型, 日期, 结果; see docs/publish.md §3); `assess` sorts entities into complete-and-valid, incomplete and invalid; `compare`
 lists what changed between two publications. `Published` is one publication version in memory.
 Public columns hold no officer and no personal data.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..core.errors import Problem
@@ -17,8 +18,16 @@ from ..core.resultcodes import NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESU
 from ..plan.model import Task
 from .validate import Expected
 
-PUBLIC_HEADERS = ["统一社会信用代码", "企业名称", "抽查任务编号", "抽查任务名称", "检查实施机关",
-                  "类型", "检查完成日期", "检查结果"]
+# The public columns: the national display's per-entity record (序号 | 检查实施机关 | 类型 | 日期 | 结果)
+# with the entity (统一社会信用代码/注册号, 企业名称) in front, as an office's list shows it, and the
+# task last (a public list is often merged across tasks: each line must still say which one).
+CODE_KEY, DATE_KEY, RESULT_KEY = "统一社会信用代码/注册号", "日期", "结果"
+PUBLIC_HEADERS = ["序号", CODE_KEY, "企业名称", "检查实施机关", "类型", DATE_KEY, RESULT_KEY, "抽查任务编号", "抽查任务名称"]
+RECORD_KEYS = PUBLIC_HEADERS[1:]  # a record (manifest) has no 序号 (its place in the file) and an ISO date
+RESULT_SEPARATOR = "；"  # several results in one cell, as the national system joins them
+DATE_STYLES = {"年月日": "%Y年%m月%d日", "iso": "%Y-%m-%d"}
+# Records of manifests written before the national layout: old key -> new key.
+_OLD_KEYS = {"统一社会信用代码": CODE_KEY, "检查完成日期": DATE_KEY, "检查结果": RESULT_KEY}
 
 
 PUBLIC_KIND = "抽查"
@@ -31,7 +40,8 @@ CSV_NAME, XLSX_NAME, OFFICE_NAME, MANIFEST_NAME = "公示结果.csv", "公示结
 
 
 def merged_result(rows: Iterable) -> str:
-    """检查结果 of one entity from all its departments' rows (see the module docstring)."""
+    """结果 of one entity from all its departments' rows: every code in the code table's order,
+    A followed by its problem types, joined by 「；」 as the national system shows them."""
     codes: set[str] = set()
     subs: set[str] = set()
     for r in rows:
@@ -43,10 +53,10 @@ def merged_result(rows: Iterable) -> str:
     parts = []
     for code, text in RESULT_CODES.items():
         if code in codes:
-            if code == "A" and subs:
-                text += "（" + "、".join(t for s, t in PROBLEM_SUBCODES.items() if s in subs) + "）"
             parts.append(text)
-    return "；".join(parts)
+            if code == "A":
+                parts += [t for s, t in PROBLEM_SUBCODES.items() if s in subs]
+    return RESULT_SEPARATOR.join(parts)
 
 
 def public_record(task: Task, expected: Expected, code: str, rows: list) -> dict:
@@ -55,15 +65,31 @@ def public_record(task: Task, expected: Expected, code: str, rows: list) -> dict
     depts = sorted({r.department for r in rows}, key=lambda d: (order.get(d, len(order)), d))
     name = expected.names.get(code) or next((r.name for r in rows if r.name), "")
     return {
-        "统一社会信用代码": code,
+        CODE_KEY: code,
         "企业名称": name,
-        "抽查任务编号": task.number,
-        "抽查任务名称": task.name,
         "检查实施机关": "、".join(expected.dept_name(d) for d in depts),
         "类型": PUBLIC_KIND,
-        "检查完成日期": max(r.inspected for r in rows).isoformat(),
-        "检查结果": merged_result(rows),
+        DATE_KEY: max(r.inspected for r in rows).isoformat(),
+        RESULT_KEY: merged_result(rows),
+        "抽查任务编号": task.number,
+        "抽查任务名称": task.name,
     }
+
+
+def public_rows(records: list[dict], dates: str = "年月日") -> list[list]:
+    """The public file's rows: 序号 from 1, the date written in the plan's style (publicity.dates)."""
+    fmt = DATE_STYLES[dates]
+    out = []
+    for n, r in enumerate(records, 1):
+        row = [n, *(r[k] for k in RECORD_KEYS)]
+        row[PUBLIC_HEADERS.index(DATE_KEY)] = date.fromisoformat(r[DATE_KEY]).strftime(fmt)
+        out.append(row)
+    return out
+
+
+def upgrade_record(record: dict) -> dict:
+    """A record of an earlier manifest in today's keys (so a new version compares with it)."""
+    return {_OLD_KEYS.get(k, k): v for k, v in record.items()}
 
 
 @dataclass
@@ -113,8 +139,8 @@ def assess(rows: list, problems: list[Problem], expected: Expected) -> Assessmen
 
 def compare(previous: list[dict], current: list[dict]) -> dict[str, list[str]]:
     """Credit codes added, changed and withdrawn between two publications."""
-    old = {r["统一社会信用代码"]: r for r in previous}
-    new = {r["统一社会信用代码"]: r for r in current}
+    old = {r[CODE_KEY]: r for r in map(upgrade_record, previous)}
+    new = {r[CODE_KEY]: r for r in current}
     return {"added": sorted(set(new) - set(old)),
             "changed": sorted(c for c in set(new) & set(old) if new[c] != old[c]),
             "withdrawn": sorted(set(old) - set(new))}
