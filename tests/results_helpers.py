@@ -156,3 +156,42 @@ def write_results(path: Path, rows: list[dict], *, headers=None, title: str | No
                             date_columns=[i for i, h in enumerate(headers) if h in ("检查日期", "录入日期")],
                             text_columns=[headers.index("统一社会信用代码")])])
     return path
+
+
+# -- the provincial platform's own results export (our generator; the layout, not a copied file) --
+
+PLATFORM_HEADERS = ["序号", "统一代码/注册号", "企业名称", "检查结果", "后续处置措施", "后续处置措施是否完结",
+                    "检查执行部门", "检查人员", "检查日期", "录入日期", "核查方式"]
+
+
+def platform_row(code, dept: str, result: str, follow_up: str | None = None, *, name: str = "",
+                 inspected=date(2026, 5, 20), entered=date(2026, 5, 22), people: str = "张三、李四",
+                 method: str = "实地检查", done: str = "已完结") -> dict:
+    """One row as the platform exports it: result texts each ended by ；, disposal phrases, the
+    inspecting division's name, the officers' names (never to be published)."""
+    return {"统一代码/注册号": code, "企业名称": name, "检查结果": result, "后续处置措施": follow_up,
+            "后续处置措施是否完结": done, "检查执行部门": dept, "检查人员": people, "检查日期": inspected,
+            "录入日期": entered, "核查方式": method}
+
+
+def write_platform_results(path: Path, rows: list[dict], *, headers: list[str] | None = None,
+                           title: str = "双随机抽查检查结果导出", sheet: str = "Sheet1") -> Path:
+    """The platform's export: a merged title row, the header, one row per entity; .xlsx or .csv
+    (GB18030, as the platform's CSV export writes it) by the name's suffix. Dates as the platform
+    writes them: date cells in xlsx, 2026-05-20 text in CSV."""
+    import csv
+
+    headers = headers or PLATFORM_HEADERS
+    data = [[n if h == "序号" else r.get(h) for h in headers] for n, r in enumerate(rows, 1)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".csv":
+        with open(path, "w", encoding="gb18030", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([title])
+            w.writerow(headers)
+            w.writerows([["" if v is None else v.isoformat() if isinstance(v, date) else v for v in r] for r in data])
+        return path
+    write_xlsx(path, [Sheet(sheet, headers, data, title=title,
+                            date_columns=[i for i, h in enumerate(headers) if h in ("检查日期", "录入日期")],
+                            text_columns=[1])])
+    return path

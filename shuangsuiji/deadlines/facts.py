@@ -91,12 +91,15 @@ def _published_codes(state, entry: dict, entities: list[str]) -> set[str]:
 
 
 def results_files(ws, task_id: str) -> list[Path]:
+    """The results tables `ssj publish` would read for the task (xlsx, xls, csv: publish.intake)."""
     from ..core.workspace import safe_name
+    from ..publish.intake import RESULTS_SUFFIXES
 
     folder = ws.root / "data" / "results" / safe_name(task_id)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in RESULTS_SUFFIXES and not p.name.startswith(("~$", ".")))
 
 
 def read_result_facts(ws, lp: LoadedPlan, task: Task) -> tuple[list[ResultFact], dict[str, str], list[str]]:
