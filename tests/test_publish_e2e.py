@@ -71,6 +71,14 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     assert all(re.fullmatch(r"2026年0[5-8]月\d\d日", row[5]) for row in rows[1:])
 
     office = load_workbook(folder / "办公室留存.xlsx")["逐户逐部门"]
+    # 卫健局 returned the provincial platform's export (the sample plan maps 卫生监督所 to WSJK)
+    assert sorted(p.name for p in (root / "data" / "results" / "T02").iterdir()) == [
+        "平台导出-城中区卫生健康局.xlsx", "结果录入-城中区市场监督管理局.xlsx"]
+    head = [c.value for c in office[2]]
+    kept = [r[head.index("后续处置（原文）")].value for r in office.iter_rows(min_row=3)
+            if r[2].value == "城中区卫生健康局"]
+    assert kept and all(k.endswith("；") for k in kept)
+    assert "未发现问题或相关问题已规范、已改正，无需后续处置；" in kept
     notes = {r[11].value for r in office.iter_rows(min_row=3) if r[0].value == sub.credit_code}
     assert notes == {f"替补 {out_code}（已于 2026-05-12 注销）"}
 
