@@ -1,9 +1,10 @@
 """Publish: 一公开 — read the departments' filled results, check them, publish the public record.
 
-Takes in: the results-entry workbooks (data/results/<task>/) and what the match dispatched.
+Takes in: the results-entry workbooks or platform exports (data/results/<task>/) and what the match dispatched.
 Gives out: out/<task>/publish/v<n>/ (public CSV and xlsx, office copy, manifest), a ledger entry,
 and the summary workbook.
-- intake.py     `read_results` (templates with re-typed headers and code forms)
+- intake.py     `read_results` (templates with re-typed headers and code forms, the platform's export)
+- cells.py      `CellReader`: combined result cells, disposal phrases, the plan's results.values
 - validate.py   `validate`, `load_expected`, `Expected` (what was dispatched, with substitutions)
 - record.py     what the public sees, per entity (pure); files.py the files of one version
 - publication.py `publish`, `Options` (versions, corrections, the ledger entry)
