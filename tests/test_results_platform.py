@@ -283,3 +283,17 @@ def test_a_registration_number_stored_as_a_number_is_exact_and_accepted(tmp_path
     lp = load(tmp_path)
     rows, problems = read(tmp_path, lp, [platform_row(int(REGNO), SC, "未发现问题；")])
     assert problems == [] and seen(rows) == [(3, REGNO, "SCJG", ("1",), (), None)]
+
+
+def test_results_sheet_names_the_sheet_to_read(tmp_path):
+    from shuangsuiji.sheets.writers import Sheet, write_xlsx
+
+    path = tmp_path / "导出.xlsx"
+    data = [[1, A, "甲", "未发现问题；", None, None, SC, "张三", date(2026, 5, 20), date(2026, 5, 21), "实地检查"]]
+    write_xlsx(path, [Sheet("填表说明", ["说明"], [["本表由平台导出"]]),
+                      Sheet("检查结果", PLATFORM_HEADERS, data, date_columns=[8, 9], text_columns=[1])])
+    rows, problems = read_results([path], load(tmp_path / "a"), load(tmp_path / "a").plan.task("T02"))
+    assert rows == [] and problems and problems[0].sheet == "填表说明"  # the first sheet has no results header
+    lp = load(tmp_path / "b", PLAN.replace("deadlines: {entry_wd: 7}", "deadlines: {entry_wd: 7}\nresults: {sheet: 检查结果}"))
+    rows, problems = read_results([path], lp, lp.plan.task("T02"))
+    assert problems == [] and seen(rows) == [(2, A, "SCJG", ("1",), (), None)]

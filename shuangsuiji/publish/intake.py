@@ -36,7 +36,7 @@ from ..intake.codes import normalise_code, number_cell_reason
 from ..intake.records import Source
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
-from .cells import BLANK_WORDS, CellReader, cell_parts, norm_text, parse_codes  # noqa: F401 - re-exported
+from .cells import CellReader, cell_parts, norm_text, parse_codes  # noqa: F401 - parse_codes re-exported
 
 # -- the record ---------------------------------------------------------------------------------
 
