@@ -297,3 +297,28 @@ def test_results_sheet_names_the_sheet_to_read(tmp_path):
     lp = load(tmp_path / "b", PLAN.replace("deadlines: {entry_wd: 7}", "deadlines: {entry_wd: 7}\nresults: {sheet: 检查结果}"))
     rows, problems = read_results([path], lp, lp.plan.task("T02"))
     assert problems == [] and seen(rows) == [(2, A, "SCJG", ("1",), (), None)]
+
+
+def test_a_mistyped_code_says_why_it_is_not_on_the_list(tmp_path):
+    lp = load(tmp_path)
+    wrong = A[:17] + ("0" if A[17] != "0" else "1")
+    rows, _ = read(tmp_path, lp, [platform_row(wrong, SC, "未发现问题；"), platform_row(B, SC, "未发现问题；")])
+    found = [(p.row, p.reason) for p in validate(rows, Expected.from_pairs([(A, "SCJG"), (B, "SCJG")]),
+                                                 lp.plan.task("T02"), TODAY) if p.severity == "error"]
+    assert found == [(3, f"该对象不在本任务的抽取名单中（代码有误：校验位不符（第 18 位为「{wrong[17]}」）：代码有误，"
+                         "可能录错了某一位，请与营业执照核对）"),
+                     (None, f"SCJG尚未录入检查结果：{A}")]
+
+
+def test_an_earlier_manifest_compares_with_todays_records():
+    from shuangsuiji.publish.record import compare
+
+    old = [{"统一社会信用代码": A, "企业名称": "甲", "抽查任务编号": "N", "抽查任务名称": "T", "检查实施机关": SC,
+            "类型": "抽查", "检查完成日期": "2026-06-10", "检查结果": "未发现问题"},
+           {"统一社会信用代码": B, "企业名称": "乙", "抽查任务编号": "N", "抽查任务名称": "T", "检查实施机关": SC,
+            "类型": "抽查", "检查完成日期": "2026-06-10", "检查结果": "发现问题待后续处理（未按规定公示应当公示的信息）"}]
+    new = [{"统一社会信用代码/注册号": A, "企业名称": "甲", "检查实施机关": SC, "类型": "抽查", "日期": "2026-06-10",
+            "结果": "未发现问题", "抽查任务编号": "N", "抽查任务名称": "T"},
+           {"统一社会信用代码/注册号": B, "企业名称": "乙", "检查实施机关": SC, "类型": "抽查", "日期": "2026-06-10",
+            "结果": "发现问题待后续处理；未按规定公示应当公示的信息", "抽查任务编号": "N", "抽查任务名称": "T"}]
+    assert compare(old, new) == {"added": [], "changed": [B], "withdrawn": []}  # B's public text did change

@@ -15,7 +15,7 @@ MAX_LISTED = 30
 @app.command("publish", short_help="核对各部门检查结果并生成公示文件（一公开）", help="核对各部门填报的检查结果并生成公示文件（公示结果.csv / .xlsx 与办公室留存表），"
                              "写入 out/<任务>/publish/v<版本>/ 并记入台账。已发布的版本不会被覆盖。")
 def publish(
-    results: list[Path] = typer.Argument(None, help="结果录入表（xlsx），可列多个；不写则读取 data/results/<任务>/ 下全部 xlsx。",
+    results: list[Path] = typer.Argument(None, help="结果表（录入模板或省级平台导出表；xlsx、xls、csv），可列多个；不写则读取 data/results/<任务>/ 下全部结果表。",
                                          dir_okay=False, show_default=False, metavar="RESULTS"),
     plan: Path = PLAN_OPT,
     task: str = TASK_OPT,

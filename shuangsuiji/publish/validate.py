@@ -15,6 +15,7 @@ from datetime import date
 from ..core.errors import Problem, StateError, VerifyFailed
 from ..core.resultcodes import (FOLLOW_UPS, NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES, SUBCODE_PARENT,
                                 label)
+from ..intake.codes import check_code
 from ..plan.load import LoadedPlan
 from ..plan.model import METHODS, Task
 from .cells import CODE_HEAD, norm_text
@@ -95,7 +96,9 @@ def _drawn(row, expected: Expected, task: Task) -> list[Problem]:
         if code in expected.substituted_out:
             return [_at(row, "credit_code", f"该对象已由替补对象 {expected.substituted_out[code]} 替换，"
                                             "不应再录入结果", code="not_drawn")]
-        return [_at(row, "credit_code", "该对象不在本任务的抽取名单中", code="not_drawn")]
+        why = check_code(code)  # a mistyped code explains why it is not on the list
+        return [_at(row, "credit_code", "该对象不在本任务的抽取名单中" + (f"（代码有误：{why}）" if why else ""),
+                    code="not_drawn")]
     if "department" in row.unreadable or row.department in expected.departments[code]:
         return []
     if row.department not in task.participants:
