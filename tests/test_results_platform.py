@@ -208,6 +208,17 @@ def test_every_platform_disposal_phrase_maps_to_a_category(phrase, category):
     assert CellReader().follow_up(phrase + "；") == [category]
 
 
+@pytest.mark.parametrize("cell,read", [
+    ("责令改正措施", ["责令改正措施"]),  # a phrase counts only as a whole part: the rest is never dropped
+    ("其他部门处理", ["其他部门处理"]),
+    ("其他：移交街道、社区；责令改正", ["其他", "责令改正"]),
+    ("违反其他部门相关规定，抄告相关部门。", ["抄告相关部门"]),
+    ("无", []), ("—", []), (None, []),
+])
+def test_follow_up_phrases_are_whole_parts(cell, read):
+    assert CellReader().follow_up(cell) == read
+
+
 def test_code_six_keeps_full_width_parentheses():
     assert PROBLEM_SUBCODES["6"] == "通过登记的住所（经营场所）无法联系"
 

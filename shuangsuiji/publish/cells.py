@@ -149,7 +149,8 @@ class CellReader:
                 add(OTHER)
                 i = min(ends, default=len(text)) + 1
                 continue
-            hit = None if buf else next(((p, c) for p, c in self._phrases if text.startswith(p, i)), None)
+            hit = None if buf else next(((p, c) for p, c in self._phrases if text.startswith(p, i)
+                                         and text[i + len(p):i + len(p) + 1] in ("", "。", ".", *SEPARATORS)), None)
             if hit:
                 add(hit[1])
                 i += len(hit[0])
