@@ -362,18 +362,17 @@ def test_missing_file_alone_is_not_found(tmp_path):
 
 def test_not_a_workbook(tmp_path):
     basic_workspace(tmp_path)
-    (tmp_path / "targets.xlsx").write_bytes(b"not a zip")
+    (tmp_path / "targets.xlsx").write_bytes(b"\x00\x01not a zip\x00")
     with pytest.raises(InputInvalid) as e:
         load(tmp_path / "plan.yaml")
-    assert "无法读取 Excel 文件" in e.value.problems[0].reason
+    assert "不是表格文件（实际是二进制文件" in e.value.problems[0].reason
 
 
 @pytest.mark.parametrize("content, said", [
-    (b"", "文件是空的（0 字节）"),
-    ("统一社会信用代码,企业名称\n".encode("gb18030"), "文件实际是文本（CSV）文件"),
+    (b"", "空文件（0 字节）"),
+    (b"%PDF-1.7\n...", "PDF 文档"),
     (b"PK\x03\x04" + b"\x01" * 100, "文件已损坏或不完整"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le"), "文件设置了打开密码"),
-    (b"<html><table><tr><td>x</td></tr></table></html>", "网页（HTML/XML）格式"),
 ])
 def test_not_a_workbook_says_what_the_file_really_is(tmp_path, content, said):
     basic_workspace(tmp_path)
