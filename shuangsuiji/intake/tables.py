@@ -136,6 +136,11 @@ class Table:
                 raise _csv_error(self.display, number + 1, e) from None
 
 
+def _key(v) -> str:
+    """As cells.key: NFKC, no spaces, upper-case (cells imports this module, not the reverse)."""
+    return "".join(unicodedata.normalize("NFKC", str(v).strip()).split()).upper()
+
+
 def _blank(row) -> bool:
     for v in row:
         if v is not None and v != "":
@@ -153,7 +158,8 @@ def columns(rows: list[list], width: int) -> list[tuple]:
 
 
 def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
-               plan_key: str = "targets", headerless=None, sheet_option: str | None = None) -> Table:
+               plan_key: str = "targets", headerless=None, sheet_option: str | None = None,
+               values: dict[str, dict[str, str]] | None = None) -> Table:
     """Open a roster file, find its header row and map every field to a column.
 
     `sheet_option`: the plan key that chooses this file's sheet (`targets_sheet`…), if there is one.
@@ -191,6 +197,7 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
     columns, more = _map_columns(headers, fields, display, sheet_name, head + 1, plan_key)
     table = Table(path, display, sheet_name, head + 1, headers, columns, encoding,
                   rows if in_memory else None, more)
+    table.values = {name: {_key(k): v for k, v in m.items()} for name, m in (values or {}).items()}
     for number, reason in template_rows(rows, head):
         table.skip.add(number)
         table.notes.append(Problem(reason=f"{reason}，已跳过（不作为数据读取）", file=display, sheet=sheet_name,
