@@ -289,7 +289,9 @@ def neighbour_roles(plan: Plan, dept_id: str) -> dict[str, RosterFile]:
 
 
 def merge_intakes(intakes: list[InspectorIntake]) -> InspectorIntake:
-    """Several files' officers as one roster; an id found in two files rejects every row of it."""
+    """Several files' officers as one roster; an id found in two files rejects every row of it.
+    The merged intake's `problems` are only those new cross-file ones (each also added to its
+    file's report)."""
     if len(intakes) == 1:
         return intakes[0]
     problems: list[Problem] = []
@@ -298,7 +300,7 @@ def merge_intakes(intakes: list[InspectorIntake]) -> InspectorIntake:
         x.report.problems += [p for p in problems if p.file == x.report.file]
         x.report.accepted = sum(1 for o in officers if o.source.file == x.report.file)
     aliases = {k: v for x in intakes for k, v in x.aliases.items()}
-    return InspectorIntake(officers, intakes[0].report, [p for x in intakes for p in x.problems] + problems, aliases)
+    return InspectorIntake(officers, intakes[0].report, problems, aliases)
 
 
 def read_inspector_files(lp, roles: dict[str, RosterFile], *, department: str | None = None) -> InspectorIntake:

@@ -116,11 +116,12 @@ def _read_officers(out: Rosters, lp: LoadedPlan, roles: dict, department: str | 
     intakes = [_guard(out, role, lp.resolve(f.path),
                       lambda p, f=f: read_inspectors(p, lp.plan, department=department, spec=f))
                for role, f in roles.items()]
-    if any(x is None for x in intakes):
-        found = [x for x in intakes if x is not None]
-        return merge_intakes(found) if found else None
-    merged = merge_intakes(intakes)
-    out.problems += [p for p in merged.problems if p.code == "duplicate_officer" and p not in out.problems]
+    found = [x for x in intakes if x is not None]
+    if not found:
+        return None
+    merged = merge_intakes(found)
+    if len(found) > 1:
+        out.problems += merged.problems  # cross-file duplicates (each file's own are in already)
     return merged
 
 
