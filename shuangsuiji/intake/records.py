@@ -94,3 +94,4 @@ class RosterReport:
     problems: list = field(default_factory=list)  # list[errors.Problem]
     duplicates_collapsed: int = 0
     column_map: dict[str, str] = field(default_factory=dict)  # field -> header found
+    headers: list[str] = field(default_factory=list)  # every header of the file, as written

@@ -126,7 +126,8 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
     problems.sort(key=lambda p: p.row or 0)
     rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
                        problems=problems, duplicates_collapsed=collapsed,
-                       column_map={k: table.headers[i] for k, i in table.columns.items()})
+                       column_map={k: table.headers[i] for k, i in table.columns.items()},
+                       headers=[h for h in table.headers if h])
     return TargetIntake(targets, rep, problems)
 
 
