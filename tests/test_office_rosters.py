@@ -215,3 +215,23 @@ def test_broken_sheet_xml_gives_a_located_error(tmp_path):
         load_rosters(load_plan(plan_file(tmp_path, targets="broken.xlsx")))
     assert "已损坏" in e.value.message and "broken.xlsx" in e.value.message
     assert e.value.problems[0].sheet == "名录"
+
+
+def test_division_names_map_to_departments_and_neighbour_pool_takes_settings(tmp_path):
+    targets_file(tmp_path, [target(1)])
+    officers_file(tmp_path, [officer(1, 部门="消保分局"), officer(2, 部门="卫监所"), officer(3, 部门="局机关")])
+    province_roster(tmp_path / "nb.xlsx", [province_officer(7, "东关所")])
+    plan = plan_file(tmp_path, neighbour="""
+      path: nb.xlsx
+      columns: {credential_no: [省执法证编号]}
+      values: {area: {东关所: 城东区东关所}}""", rosters_extra="")
+    text = plan.read_text(encoding="utf-8").replace(
+        "  inspectors: inspectors.xlsx\n",
+        "  inspectors:\n    path: inspectors.xlsx\n    values:\n      department: {消保分局: SCJG, 卫监所: WSJK}\n")
+    plan.write_text(text, encoding="utf-8")
+    r = collect_rosters(load_plan(plan))
+    assert {o.id: o.department for o in r.inspectors} == {"63010300001": "SCJG", "63010300002": "WSJK"}
+    assert [p.row for p in r.problems if p.code == "department_unknown"] == [5]  # 局机关 is not mapped
+    nb = r.neighbours["SCJG"]
+    assert [(o.id, o.department, o.area) for o in nb] == [("63010390007", "SCJG", "城东区东关所")]
+    assert [p.row for p in r.problems if p.code == "template_row" and p.file.endswith("nb.xlsx")] == [3, 4]
