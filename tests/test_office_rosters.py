@@ -235,3 +235,11 @@ def test_division_names_map_to_departments_and_neighbour_pool_takes_settings(tmp
     nb = r.neighbours["SCJG"]
     assert [(o.id, o.department, o.area) for o in nb] == [("63010390007", "SCJG", "城东区东关所")]
     assert [p.row for p in r.problems if p.code == "template_row" and p.file.endswith("nb.xlsx")] == [3, 4]
+
+
+def test_unknown_field_in_file_settings_is_reported(tmp_path):
+    plan = province_plan(tmp_path, [province_officer(1, "消保分局")])
+    plan.write_text(plan.read_text(encoding="utf-8").replace("      expert:", "      expret:"), encoding="utf-8")
+    r = collect_rosters(load_plan(plan))
+    bad = [p for p in r.problems if p.code == "plan_invalid"]
+    assert len(bad) == 1 and "「expret」未知" in bad[0].reason and bad[0].severity == "error"

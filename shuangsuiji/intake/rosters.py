@@ -157,6 +157,18 @@ def _column_keys(lp: LoadedPlan) -> list[Problem]:
                 problems.append(Problem(
                     reason=f"rosters.columns.{role} 中的字段「{name}」未知；可用字段：{'、'.join(known)}",
                     file=display_path(lp.path), column=f"rosters.columns.{role}.{name}", code="plan_invalid"))
+    files = [("targets", "rosters.targets", lp.plan.rosters.target_file())]
+    files += [("inspectors", f"rosters.inspectors（{f.path}）", f) for f in lp.plan.rosters.inspector_files()]
+    files += [("inspectors", f"departments.{d.id}.neighbour_inspectors（{f.path}）", f)
+              for d in lp.plan.departments for f in d.neighbour_files()]
+    for role, where, f in files:
+        known = DEFAULT_COLUMNS[role]
+        for kind, names in (("columns", f.columns), ("values", f.values)):
+            for name in names:
+                if name not in known:
+                    problems.append(Problem(
+                        reason=f"{where} 的 {kind} 中的字段「{name}」未知；可用字段：{'、'.join(known)}",
+                        file=display_path(lp.path), column=f"{where}.{kind}.{name}", code="plan_invalid"))
     return problems
 
 
