@@ -117,7 +117,9 @@ class Table:
         for start in range(self.header_row, len(self._rows), size):
             rows = self._rows[start:start + size]
             numbers = list(range(start + 1, start + 1 + len(rows)))
-            blank = [i for i, r in enumerate(rows) if (not any(r) and _blank(r)) or start + 1 + i in self.skip]
+            blank = [i for i, r in enumerate(rows) if not any(r) and _blank(r)]
+            # template rows (Excel numbers) that fall in this chunk
+            blank += [n - start - 1 for n in self.skip if start < n <= start + len(rows)]
             if blank:
                 skip = set(blank)
                 rows = [r for i, r in enumerate(rows) if i not in skip]
