@@ -66,3 +66,21 @@ def province_roster(path: Path, officers: list[list], *, example: bool = True) -
         rows.append(province_officer(0, "消保分局", 姓名="张三", 备注="案例（请删除）"))
     return write_xlsx(path, rows + officers, title="某区市场监督管理局执法人员名录库", sheet="人员名录库",
                       after={"参数表": [["参数", "取值"], ["岗位大类", "行政执法"]]})
+
+
+def biff_xls(path: Path, rows: list[list], sheet: str = "名录") -> Path:
+    """A real Excel 97-2003 (BIFF8) workbook, written with xlwt (test dependency: the format is
+    frozen, so a writer from 2017 is exact); numbers stay Number cells, dates become dates."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet(sheet)
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, date):
+                ws.write(r, c, v, dates)
+            elif v is not None:
+                ws.write(r, c, v)
+    wb.save(str(path))
+    return path

@@ -18,7 +18,7 @@ from factories import (
     write_csv,
     write_xlsx,
 )
-from office_layouts import html_table, province_officer, province_roster, spreadsheetml
+from office_layouts import biff_xls, html_table, province_officer, province_roster, spreadsheetml
 
 from shuangsuiji.core.errors import InputInvalid
 from shuangsuiji.intake.codes import check_code, code_kind, regno_check_digit
@@ -175,6 +175,18 @@ def test_any_layout_reads_by_content(tmp_path, name, build):
     r = load_rosters(load_plan(plan_file(tmp_path, targets=name)))
     assert sorted(t.credit_code for t in r.targets) == sorted([code(1), code(2)])
     assert {t.name for t in r.targets} == {"西宁测试1号商贸有限公司", "西宁测试2号商贸有限公司"}
+
+
+def test_real_biff_xls_reads_and_is_checked(tmp_path):
+    wrong_check = code(3)[:17] + ("1" if code(3)[17] == "0" else "0")
+    biff_xls(tmp_path / "targets.xls", [["某区检查对象名录"], TARGET_HEADERS, target(1),
+                                        target(2, 统一社会信用代码=regno15("63010300001234")),
+                                        target(3, 统一社会信用代码=wrong_check)])
+    officers_file(tmp_path, [officer(1)])
+    r = collect_rosters(load_plan(plan_file(tmp_path, targets="targets.xls")))
+    assert sorted(t.credit_code for t in r.targets) == sorted([code(1), regno15("63010300001234")])
+    assert {t.established for t in r.targets} == {target(1)[TARGET_HEADERS.index("成立日期")]}
+    assert [(p.row, p.code) for p in r.problems if p.severity == "error"] == [(5, "code_invalid")]
 
 
 def test_spreadsheetml_officers_with_template_rows(tmp_path):
