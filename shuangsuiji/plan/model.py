@@ -284,7 +284,7 @@ class Plan(Model):
             if f.department is not None and f.department not in dept_ids:
                 errs.append(((*loc, "department"), f"名录 {f.path} 的 department「{f.department}」不在 departments 中"))
             for raw, dept in f.values.get("department", {}).items():
-                if dept not in dept_ids:
+                if dept not in dept_ids and dept not in {d.name for d in self.departments}:
                     errs.append(((*loc, "values", "department", raw),
                                  f"名录 {f.path} 把「{raw}」映射到未知部门「{dept}」（可选：{'、'.join(dept_ids)}）"))
         for raw, risk in self.rosters.target_file().values.get("risk", {}).items():
