@@ -157,3 +157,19 @@ def test_ssj_help_does_not_import_pandas():
              "print('HEAVY', sorted(m for m in ('pandas', 'openpyxl', 'python_calamine', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert "HEAVY []" in out and "check" in out and "init" in out
+
+
+def test_column_the_plan_needs_missing_fails_with_close_names(invoke, tmp_path):
+    import json
+
+    from factories import TARGET_HEADERS, write_xlsx
+
+    headers = [("信用风险分类结论" if h == "信用风险分类" else h) for h in TARGET_HEADERS]  # not recognised
+    plan = basic_workspace(tmp_path)
+    write_xlsx(tmp_path / "targets.xlsx", [headers, target(1), target(2)])
+    res = invoke("check", "--plan", plan, "--out", tmp_path / "out", "--json")
+    assert res.exit_code == 3, res.stdout
+    body = json.loads(res.stdout)
+    found = [p for e in body["errors"] for p in e.get("problems", []) if p.get("code") == "column_needed"]
+    assert found and "信用风险分类" in found[0]["reason"] and "最接近的是：信用风险分类结论" in found[0]["reason"]
+    assert "T01 按信用风险分类分层抽取" in found[0]["reason"]

@@ -12,7 +12,7 @@ from shuangsuiji import __version__
 from shuangsuiji.sample.generator import entities, generate
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_FILES = ["targets.xlsx", "inspectors.xlsx", "neighbour_inspectors.xlsx", "conflicts.csv",
+SAMPLE_FILES = ["targets.xlsx", "inspectors.xlsx", "inspectors_wtly.xlsx", "neighbour_inspectors.xlsx", "conflicts.csv",
                 "special/特种设备使用单位.csv"]
 
 

@@ -138,8 +138,8 @@ def test_code_traps_row_column_reason(tmp_path):
             target(4, 统一社会信用代码="９１３５０１００Ｍ０００１００Ｙ４３"),  # row 6: full-width, accepted
             target(5, 统一社会信用代码=" 9135 0100 M000 100Y43"),  # row 7: spaces -> same code as row 6!
             target(6, 统一社会信用代码=913501001234567890),  # row 8: stored as a number
-            target(7, 统一社会信用代码="630103000012345"),  # row 9: 15-digit 注册号
-            target(8, 统一社会信用代码=630103000099999),  # row 10: 注册号 as a number: exact
+            target(7, 统一社会信用代码="630103000012342"),  # row 9: 15-digit 注册号
+            target(8, 统一社会信用代码=630103000099992),  # row 10: 注册号 as a number: exact
             target(9, 统一社会信用代码="9.13501E+17")]  # row 11: text of a number
     r = load(basic_workspace(tmp_path, rows))
     assert "校验位不符" in problem_at(r, 3, "统一社会信用代码").reason
@@ -151,8 +151,8 @@ def test_code_traps_row_column_reason(tmp_path):
     assert regno_number.severity == "warning" and "注册号被存成了数字" in regno_number.reason
     by_code = {t.credit_code: t for t in r.targets}
     assert code(2) in by_code
-    assert by_code["630103000012345"].code_kind == REGNO
-    assert by_code["630103000099999"].code_kind == REGNO
+    assert by_code["630103000012342"].code_kind == REGNO
+    assert by_code["630103000099992"].code_kind == REGNO
     # rows 6 and 7 normalise to the same code but differ in name: a conflicting duplicate
     assert "91350100M000100Y43" not in by_code
     assert {p.row for p in r.errors() if p.code == "duplicate_conflict"} == {6, 7}
@@ -161,10 +161,10 @@ def test_code_traps_row_column_reason(tmp_path):
 
 def test_separate_regno_column_fills_blank_codes(tmp_path):
     headers = ["统一社会信用代码", "注册号", "企业名称"]
-    write_xlsx(tmp_path / "targets.xlsx", [headers, [code(1), "", "甲"], ["", "630103000012345", "乙"]])
+    write_xlsx(tmp_path / "targets.xlsx", [headers, [code(1), "", "甲"], ["", "630103000012342", "乙"]])
     officers_file(tmp_path, [officer(1)])
     r = load(plan_file(tmp_path))
-    assert sorted(t.credit_code for t in r.targets) == sorted([code(1), "630103000012345"])
+    assert sorted(t.credit_code for t in r.targets) == sorted([code(1), "630103000012342"])
 
 
 # -- targets: duplicates, states, risks, dates ----------------------------------------------------
@@ -291,8 +291,12 @@ def test_officer_traps(tmp_path):
     assert o9.specialties == ("食品/特种设备",)  # "/" is not a separator
     assert by_id["63010300010"].active is False
     assert "无法识别的在岗状态" in problem_at(r, 12, "在岗状态", "inspectors").reason
-    dup = problem_at(r, 13, "执法证号", "inspectors")
-    assert "与第3行重复" in dup.reason and dup.severity == "error"
+    # a repeated licence number rejects every row involved (not first-row-wins)
+    assert "63010300001" not in by_id
+    for row in (3, 13):
+        dup = problem_at(r, row, "执法证号", "inspectors")
+        assert "出现在 2 行" in dup.reason and "第3行" in dup.reason and "第13行" in dup.reason
+        assert dup.severity == "error" and dup.code == "duplicate_officer"
 
 
 def test_officer_without_credential_kept_by_staff_number(tmp_path):
@@ -362,18 +366,17 @@ def test_missing_file_alone_is_not_found(tmp_path):
 
 def test_not_a_workbook(tmp_path):
     basic_workspace(tmp_path)
-    (tmp_path / "targets.xlsx").write_bytes(b"not a zip")
+    (tmp_path / "targets.xlsx").write_bytes(b"\x00\x01not a zip\x00")
     with pytest.raises(InputInvalid) as e:
         load(tmp_path / "plan.yaml")
-    assert "无法读取 Excel 文件" in e.value.problems[0].reason
+    assert "不是表格文件（实际是二进制文件" in e.value.problems[0].reason
 
 
 @pytest.mark.parametrize("content, said", [
-    (b"", "文件是空的（0 字节）"),
-    ("统一社会信用代码,企业名称\n".encode("gb18030"), "文件实际是文本（CSV）文件"),
+    (b"", "空文件（0 字节）"),
+    (b"%PDF-1.7\n...", "PDF 文档"),
     (b"PK\x03\x04" + b"\x01" * 100, "文件已损坏或不完整"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le"), "文件设置了打开密码"),
-    (b"<html><table><tr><td>x</td></tr></table></html>", "网页（HTML/XML）格式"),
 ])
 def test_not_a_workbook_says_what_the_file_really_is(tmp_path, content, said):
     basic_workspace(tmp_path)

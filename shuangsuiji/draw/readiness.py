@@ -46,6 +46,7 @@ def run_check(plan_path: Path, out_dir: Path, *, progress=None) -> CheckReport:
     except InputInvalid as e:
         return _plan_rejected(plan_path, out_dir, e)
     rosters = collect_rosters(lp, progress=progress)
+    rosters.problems += needed_columns(lp, rosters)
     usable = not rosters.errors()
     data = {"plan": _plan_data(lp), "usable": usable, "files": file_summaries(rosters),
             "targets": target_summary(rosters), "inspectors": inspector_summary(lp, rosters),
@@ -64,6 +65,43 @@ def run_check(plan_path: Path, out_dir: Path, *, progress=None) -> CheckReport:
                    "hint": "按问题清单逐行修改后重新运行 ssj check。",
                    "problems": [p.to_dict() for p in rosters.errors()]}]
     return CheckReport(usable, lines, data, rosters.problems, workbook, errors)
+
+
+def needed_columns(lp: LoadedPlan, rosters) -> list[Problem]:
+    """A target-roster column the plan relies on but the file lacks (or names unrecognisably):
+    an error naming the headers seen and the closest known names. Risk classes for strata, the
+    area for 所所交叉 or an area filter, industry/type/licence for a directed task's filters."""
+    import difflib
+
+    from ..intake.targets import TARGET_COLUMNS
+
+    rep = rosters.by_role.get("targets")
+    if rep is None or rep.file is None or not rep.headers:
+        return []
+    needs: dict[str, list[str]] = {}
+    for t in lp.plan.tasks:
+        if t.sampling.strata:
+            needs.setdefault("risk", []).append(f"{t.id} 按信用风险分类分层抽取")
+        if t.team.cross_area:
+            needs.setdefault("area", []).append(f"{t.id} 所所交叉")
+        for name, on in (("area", t.scope.areas), ("industry", t.scope.industries),
+                         ("entity_type", t.scope.entity_types), ("licence_name", t.scope.licence)):
+            if on:
+                needs.setdefault(name, []).append(f"{t.id} 定向筛选")
+    out = []
+    known = {a: f for f, aliases in TARGET_COLUMNS.items() for a in aliases}
+    for name, why in needs.items():
+        if name in rep.column_map:
+            continue
+        close = difflib.get_close_matches(TARGET_COLUMNS[name][0], rep.headers, n=3, cutoff=0.3)
+        seen = "、".join(rep.headers)
+        out.append(Problem(
+            reason=f"计划需要「{TARGET_COLUMNS[name][0]}」列（{'；'.join(dict.fromkeys(why))}），名录中没有或表头无法识别；"
+                   f"可识别的表头名：{'、'.join(a for a, f in known.items() if f == name)}；"
+                   f"名录中的表头：{seen}" + (f"；最接近的是：{'、'.join(close)}" if close else "")
+                   + f"。请改表头，或在计划 rosters.columns.targets 中写 `{name}: [您的表头名]`",
+            file=rep.file, sheet=rep.sheet, column=TARGET_COLUMNS[name][0], code="column_needed"))
+    return out
 
 
 def _plan_rejected(plan_path: Path, out_dir: Path, e: InputInvalid) -> CheckReport:
@@ -129,7 +167,8 @@ def summary_lines(lp: LoadedPlan, rosters: Rosters, data: dict) -> list[str]:
     lines += file_lines(data["files"])
     t = data["targets"]
     lines.append(f"检查对象：{t['total']:,} 户，可抽取 {t['drawable']:,} 户，不可抽取 {t['not_drawable']:,} 户"
-                 + (f"，其中 15 位注册号 {t['regno']} 户" if t["regno"] else ""))
+                 + (f"，其中 15 位注册号 {t['regno']} 户" if t["regno"] else "")
+                 + (f"，13 位注册号 {t['regno13']} 户" if t.get("regno13") else ""))
     for key, label in (("by_risk", "信用风险分类"), ("by_type", "市场主体类型"), ("by_state", "登记状态"),
                        ("by_area", "属地监管所")):
         lines.append(f"  按{label}：" + "，".join(f"{k} {v:,}" for k, v in t[key].items()))

@@ -1,11 +1,16 @@
 """Intake: the rosters an office has, read into typed records, with every bad row named.
 
 Takes in: the plan's roster files (targets, inspectors, conflicts, special lists, neighbouring
-pool) as xlsx or CSV. Gives out: rosters.py `load_rosters` / `collect_rosters` -> `Rosters`
+pool), each file with the plan's per-file settings (RosterFile), read by content: xlsx/xlsm/xls,
+SpreadsheetML 2003, HTML table or CSV (formats.py `sniff`). Gives out: rosters.py `load_rosters` / `collect_rosters` -> `Rosters`
 (records plus a `Problem` per rejected or suspicious row), records.py `Target`, `Inspector`,
 `Conflict`, `Source`; codes.py `normalise_code` (GB 32100 / GB 11714 checks), `build_code`;
 tables.py `read_table`, `FieldSpec`, `display_path` (header detection, encodings, Excel row
-numbers); cells.py `parse_date` and the column converters; inspectors.py `read_inspectors`;
+numbers); formats.py what a file really is and the SpreadsheetML/HTML readers; templates.py
+the instruction and example rows of office templates (skipped with a warning); cells.py
+`parse_date` and the column converters (with the plan's `values:` maps); inspectors.py
+`read_inspectors`, `read_inspector_files`, `inspector_roles`, `neighbour_roles` (several files
+merged, an id on two rows rejects both);
 checks.py the roster summaries and the problems workbook of `ssj check`.
 targets.py and inspectors.py hold the per-roster rules. Uses core, sheets and plan.
 """

@@ -112,6 +112,15 @@ def texts(values, *, shared: bool = False) -> list[str]:
     return list(map(table.__getitem__, values))
 
 
+def translate(col, mapping: dict[str, str]) -> list:
+    """A column with each cell whose key is in `mapping` replaced by the plan term."""
+    table = {}
+    for v in set(col):
+        k = key(v)
+        table[v] = mapping.get(k, v)
+    return list(map(table.__getitem__, col))
+
+
 @dataclass
 class Chunk:
     """One chunk of data rows with problem bookkeeping: which rows are rejected, and why."""
@@ -130,9 +139,20 @@ class Chunk:
         """The raw cells of one field (a sequence as long as the chunk)."""
         if name not in self.table.columns:
             return [None] * len(self.rows)
+        col = self._column(self.table.columns[name])
+        mapping = self.table.values.get(name)
+        return translate(col, mapping) if mapping else col
+
+    def raw_all(self, name: str) -> list:
+        """Every column of a multi field (several licence columns), first column first."""
+        if name not in self.table.columns:
+            return [[None] * len(self.rows)]
+        return [self.raw(name)] + [self._column(i) for i in self.table.more.get(name, [])]
+
+    def _column(self, index: int):
         if self._columns is None:
             self._columns = columns(self.rows, len(self.table.headers))
-        return self._columns[self.table.columns[name]]
+        return self._columns[index]
 
     def texts(self, name: str, *, shared: bool = False) -> list[str]:
         return texts(self.raw(name), shared=shared) if self.has(name) else [""] * len(self.rows)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..core.errors import Problem
 from ..plan.load import LoadedPlan
 from ..sheets.writers import Sheet, write_xlsx
+from .records import REGNO, REGNO13
 from .rosters import Rosters
 
 WORKBOOK = "问题清单.xlsx"
@@ -18,6 +19,7 @@ PROBLEM_HEADERS = ["文件", "工作表", "行号", "列", "值", "问题", "严
 SEVERITY = {"error": "错误", "warning": "警告"}
 LABELS = {
     "code_invalid": "统一社会信用代码有误", "code_number": "代码被存成了数字", "duplicate": "同一主体多行（已合并）",
+    "template_row": "模板的说明行或示例行（已跳过）", "sheet_broken": "工作表已损坏", "column_needed": "计划需要的列缺失",
     "duplicate_conflict": "同一代码多行且信息不一致（已拒收）", "state_unknown": "登记状态未知或为空（按不可抽取）",
     "risk_unmapped": "信用风险分类缺失或无法对应", "date_invalid": "日期无法识别", "formula": "名称以公式字符开头",
     "column_missing": "名录缺少某列", "department_unknown": "部门不在计划中", "no_credential": "没有执法证号",
@@ -46,7 +48,7 @@ def file_summaries(rosters: Rosters) -> list[dict]:
 def target_summary(rosters: Rosters) -> dict:
     ts = rosters.targets
     return {"total": len(ts), "drawable": sum(t.drawable for t in ts), "not_drawable": sum(not t.drawable for t in ts),
-            "regno": sum(t.code_kind == "regno" for t in ts),
+            "regno": sum(t.code_kind == REGNO for t in ts), "regno13": sum(t.code_kind == REGNO13 for t in ts),
             "by_risk": _count(t.risk or "（未分类）" for t in ts), "by_type": _count(t.entity_type or "（空）" for t in ts),
             "by_state": _count(t.state or "（空）" for t in ts), "by_area": _count(t.area or "（空）" for t in ts),
             "by_industry": _count(t.industry or "（空）" for t in ts)}

@@ -1,4 +1,8 @@
-"""统一社会信用代码 (GB 32100-2015) and the older 15-digit 注册号: normalise, check, detect numbers.
+"""统一社会信用代码 (GB 32100-2015) and the older 15- and 13-digit 注册号: normalise, check, detect numbers.
+
+Checks: USCC both check characters (GB 32100, GB 11714); 15-digit 注册号 its ISO 7064 MOD 11,10
+check digit (GS 15-2006); 13-digit 注册号 (before 2007) has no check digit: all digits and a
+province-level region code (GB/T 2260) in the first two digits.
 
 `normalise_code` strips every space (also inside), maps full-width characters to half-width and
 upper-cases. `check_code` returns None for a valid code and otherwise a Chinese reason.
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .records import REGNO, USCC
+from .records import REGNO, REGNO13, USCC
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # values 0-30; no I, O, S, V, Z
 VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -79,8 +83,25 @@ def build_code(prefix: str, body: str) -> str:
 
 
 def code_kind(code: str) -> str:
-    """REGNO for a 15-digit registration number, else USCC."""
-    return REGNO if len(code) == 15 and code.isdigit() else USCC
+    """REGNO for a 15-digit registration number, REGNO13 for a 13-digit one, else USCC."""
+    if code.isdigit():
+        return REGNO if len(code) == 15 else REGNO13 if len(code) == 13 else USCC
+    return USCC
+
+
+def regno_check_digit(first14: str) -> str:
+    """The ISO 7064 MOD 11,10 check digit of a 15-digit 注册号 (GS 15-2006) from its first 14 digits."""
+    p = 10
+    for c in first14:
+        s = (p + int(c)) % 10 or 10
+        p = s * 2 % 11
+    return str((11 - p) % 10)
+
+
+# First two digits of a province-level administrative division code (GB/T 2260), the start of
+# every 13-digit 注册号 (6-digit registration authority code + 7-digit sequence, no check digit).
+PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+             "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}
 
 
 def looks_like_number(code: str) -> bool:
@@ -99,9 +120,20 @@ def check_code(code: str) -> str | None:
         return NUMBER_REASON
     n = len(code)
     if n == 15:
-        return None if code.isdigit() else "15 位注册号应全部为数字"
+        if not code.isdigit():
+            return "15 位注册号应全部为数字"
+        if regno_check_digit(code[:14]) != code[14]:
+            return (f"15 位注册号校验位不符（第 15 位为「{code[14]}」，按 ISO 7064 MOD 11,10 应为"
+                    f"「{regno_check_digit(code[:14])}」）：注册号有误，请与营业执照核对")
+        return None
+    if n == 13:
+        if not code.isdigit():
+            return "13 位注册号应全部为数字"
+        if code[:2] not in PROVINCES:
+            return f"13 位注册号的前 6 位应为登记机关的行政区划代码，「{code[:6]}」不是：请与营业执照核对"
+        return None
     if n != 18:
-        return f"长度为 {n} 位：统一社会信用代码应为 18 位（旧注册号为 15 位数字）"
+        return f"长度为 {n} 位：统一社会信用代码应为 18 位（旧注册号为 15 位或 13 位数字）"
     for pos, c in enumerate(code, 1):
         if c in FORBIDDEN:
             hint = "（可能是数字 0 被误录为字母 O）" if c == "O" else "（可能是数字 1 被误录为字母 I）" if c == "I" else ""
@@ -138,7 +170,7 @@ def number_cell_reason(value) -> str | None:
         return None
     if isinstance(value, float) and not value.is_integer():
         return NUMBER_REASON
-    if 10**14 <= value < 10**15:
+    if 10**14 <= value < 10**15 or 10**12 <= value < 10**13:  # 注册号: exact below 2^53
         return None
     return NUMBER_REASON
 

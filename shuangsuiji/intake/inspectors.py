@@ -12,22 +12,24 @@ from pathlib import Path
 
 from ..core.errors import InputInvalid, Problem
 from ..plan.model import Plan
+from ..plan.rosters import RosterFile
 from . import cells
 from .cells import Chunk
 from .records import Inspector, RosterReport, Source
 from .tables import FieldSpec, Table, read_table
 
 INSPECTOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "credential_no": ("执法证号", "执法证件号", "执法证编号", "执法证件号码", "行政执法证号", "执法证号/工号"),
-    "staff_no": ("工号", "人员编号", "编号"),
+    "credential_no": ("执法证号", "执法证件号", "执法证编号", "执法证件号码", "行政执法证号", "执法证号/工号",
+                      "省执法证编号", "工商执法证编号"),
+    "staff_no": ("工号", "人员编号", "编号", "单位工号"),
     "name": ("姓名", "执法人员姓名", "人员姓名"),
-    "department": ("部门", "所属部门", "单位", "所属单位", "执法部门"),
+    "department": ("部门", "所属部门", "单位", "所属单位", "执法部门", "所在业务部门（机构）", "所在业务部门", "业务部门"),
     "area": ("所属所", "片区", "所属片区", "所属所(片区)", "监管所"),
     "categories": ("执法门类", "执法事项范围", "执法类别", "执法领域"),
     "specialties": ("业务专长", "专长"),
     "expert": ("是否专家", "专家"),
     "credential_expiry": ("执法证有效期至", "有效期至", "执法证有效期", "证件有效期至", "有效期"),
-    "status": ("在岗状态", "状态", "人员状态"),
+    "status": ("在岗状态", "状态", "人员状态", "执法人员状态"),
     "id_number": ("身份证号", "身份证号码", "公民身份号码"),
     "phone": ("手机号", "联系电话", "手机", "手机号码", "电话"),
 }
@@ -38,9 +40,13 @@ NUMBER_ID = ("身份证号被存成了数字，末几位已丢失，无法还原
              "请把该列设为「文本」格式后重新录入")
 
 
-def inspector_fields(extra: dict[str, list[str]], *, neighbour: bool) -> list[FieldSpec]:
+def inspector_fields(extra: dict[str, list[str]], *, neighbour: bool,
+                     own: dict[str, list[str]] | None = None) -> list[FieldSpec]:
+    """Field specs: this file's own header names, then the plan's, then the defaults."""
     required = {"name"} if neighbour else {"name", "department"}
-    return [FieldSpec(name, tuple(extra.get(name, ())) + aliases, name in required)
+    own = own or {}
+    return [FieldSpec(name, tuple(dict.fromkeys((*own.get(name, ()), *extra.get(name, ()), *aliases))),
+                      name in required, multi=name == "credential_no")
             for name, aliases in INSPECTOR_COLUMNS.items()]
 
 
@@ -53,14 +59,19 @@ class InspectorIntake:
 
 
 def read_inspectors(path: Path, plan: Plan, *, department: str | None = None,
-                    sheet: str | None = None) -> InspectorIntake:
-    """Read an inspector roster. With `department` (a neighbouring area's roster) every officer
-    belongs to that plan department and the roster's own department column is ignored."""
-    fields = inspector_fields(plan.rosters.columns.inspectors, neighbour=department is not None)
-    table = read_table(path, fields, sheet=sheet, plan_key="inspectors",
-                       sheet_option=None if department else "inspectors_sheet")
+                    sheet: str | None = None, spec: RosterFile | None = None) -> InspectorIntake:
+    """Read an inspector roster. With `department` (a neighbouring area's roster, or a file whose
+    settings fix `department:`) every officer belongs to that plan department and the roster's
+    own department column is read only as a division (for `values.area`).
+
+    `spec`: the file's own settings (sheet, columns, department, values)."""
+    spec = spec or RosterFile(path=str(path), sheet=sheet)
+    department = department or spec.department
+    fields = inspector_fields(plan.rosters.columns.inspectors, neighbour=department is not None, own=spec.columns)
+    table = read_table(path, fields, sheet=spec.sheet, plan_key="inspectors",
+                       sheet_option=None if department else "inspectors_sheet", values=spec.values)
     _require_id(table)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(table.notes)
     resolve = _department_resolver(plan)
     out: list[Inspector] = []
     aliases: dict[str, str] = {}
@@ -69,7 +80,7 @@ def read_inspectors(path: Path, plan: Plan, *, department: str | None = None,
         chunk = Chunk(table, rows, numbers, problems)
         out += _inspectors_of(chunk, resolve, department, aliases)
         rows_read += len(rows)
-    out = _unique_ids(out, table, problems)
+    out = unique_ids(out, problems, _id_header(table))
     problems.sort(key=lambda p: p.row or 0)
     rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(out), problems=problems,
                        column_map={k: table.headers[i] for k, i in table.columns.items()})
@@ -127,7 +138,7 @@ def _inspectors_of(chunk: Chunk, resolve, department: str | None, aliases: dict[
     phones = chunk.texts("phone")
     cats = cells.convert(chunk.raw("categories"), lambda v: (cells.split_multi(v), None))[0]
     specs = cells.convert(chunk.raw("specialties"), lambda v: (cells.split_multi(v), None))[0]
-    areas = chunk.texts("area")
+    areas = _areas(chunk)
     out = []
     for i in range(n):
         ident = credentials[i] or staff[i]
@@ -149,11 +160,22 @@ def _inspectors_of(chunk: Chunk, resolve, department: str | None, aliases: dict[
     return out
 
 
+def _areas(chunk: Chunk) -> list[str]:
+    """所属所: the area column; without one, `values.area` applied to the division column."""
+    if chunk.has("area") or "area" not in chunk.table.values or not chunk.has("department"):
+        return chunk.texts("area")
+    return cells.texts(cells.translate(chunk._column(chunk.table.columns["department"]),
+                                       {k: v for k, v in chunk.table.values["area"].items()}))
+
+
 def _identifiers(chunk: Chunk, name: str) -> list[str]:
-    """Credential / staff numbers as text; a number cell is accepted when exact, with a warning."""
+    """Credential / staff numbers as text; a number cell is accepted when exact, with a warning.
+    Several mapped columns (工商执法证编号, 省执法证编号): the first non-empty one per row."""
     if not chunk.has(name):
         return [""] * len(chunk.rows)
-    raw = chunk.raw(name)
+    raw = list(chunk.raw(name))
+    for other in chunk.raw_all(name)[1:]:
+        raw = [o if (r is None or r == "" or (isinstance(r, str) and not r.strip())) else r for r, o in zip(raw, other)]
     out = cells.texts(raw)
     for i, v in enumerate(raw):
         if isinstance(v, float):
@@ -227,17 +249,61 @@ def _id_numbers(chunk: Chunk) -> list[str]:
     return out
 
 
-def _unique_ids(officers: list[Inspector], table: Table, problems: list[Problem]) -> list[Inspector]:
-    seen: dict[str, Inspector] = {}
+def _id_header(table: Table) -> str:
+    return table.header_of("credential_no") if "credential_no" in table.columns else table.header_of("staff_no")
+
+
+def unique_ids(officers: list[Inspector], problems: list[Problem], column: str = "执法证号/工号") -> list[Inspector]:
+    """Officers whose id (执法证号/工号) appears once. An id on several rows (two departments, a
+    repeated licence number, also across files) rejects every row involved: which row is right
+    cannot be told, as with duplicate targets."""
+    groups: dict[str, list[Inspector]] = {}
+    for o in officers:
+        groups.setdefault(o.id, []).append(o)
     out = []
     for o in officers:
-        if o.id in seen:
-            problems.append(Problem(
-                reason=f"执法证号/工号与第{seen[o.id].source.row}行重复，该行未纳入；同一人只能有一行",
-                file=table.display, sheet=table.sheet, row=o.source.row,
-                column=table.header_of("credential_no") if "credential_no" in table.columns else table.header_of("staff_no"),
-                value=o.id, code="duplicate_officer"))
+        group = groups[o.id]
+        if len(group) == 1:
+            out.append(o)
             continue
-        seen[o.id] = o
-        out.append(o)
+        where = "；".join((f"{g.source.file} " if g.source.file != o.source.file else "")
+                         + f"第{g.source.row}行（{g.department}）" for g in group)
+        problems.append(Problem(
+            reason=f"执法证号/工号「{o.id}」出现在 {len(group)} 行（{where}），无法判断以哪行为准，这些行均未纳入；"
+                   "同一人只能有一行，请删去多余的行",
+            file=o.source.file, sheet=o.source.sheet, row=o.source.row, column=column,
+            value=o.id, code="duplicate_officer"))
     return out
+
+
+def inspector_roles(plan: Plan) -> dict[str, RosterFile]:
+    """role -> file settings of the inspector rosters: `inspectors`, then `inspectors:2`, … ."""
+    return {"inspectors" if n == 0 else f"inspectors:{n + 1}": f
+            for n, f in enumerate(plan.rosters.inspector_files())}
+
+
+def neighbour_roles(plan: Plan, dept_id: str) -> dict[str, RosterFile]:
+    """role -> file settings of one department's neighbouring pool: `neighbour:D`, `neighbour:D:2`, … ."""
+    return {f"neighbour:{dept_id}" if n == 0 else f"neighbour:{dept_id}:{n + 1}": f
+            for n, f in enumerate(plan.department(dept_id).neighbour_files())}
+
+
+def merge_intakes(intakes: list[InspectorIntake]) -> InspectorIntake:
+    """Several files' officers as one roster; an id found in two files rejects every row of it.
+    The merged intake's `problems` are only those new cross-file ones (each also added to its
+    file's report)."""
+    if len(intakes) == 1:
+        return intakes[0]
+    problems: list[Problem] = []
+    officers = unique_ids([o for x in intakes for o in x.inspectors], problems)
+    for x in intakes:
+        x.report.problems += [p for p in problems if p.file == x.report.file]
+        x.report.accepted = sum(1 for o in officers if o.source.file == x.report.file)
+    aliases = {k: v for x in intakes for k, v in x.aliases.items()}
+    return InspectorIntake(officers, intakes[0].report, problems, aliases)
+
+
+def read_inspector_files(lp, roles: dict[str, RosterFile], *, department: str | None = None) -> InspectorIntake:
+    """Read and merge the files of `roles` (paths relative to the plan)."""
+    return merge_intakes([read_inspectors(lp.resolve(f.path), lp.plan, department=department, spec=f)
+                          for f in roles.values()])

@@ -12,7 +12,9 @@ from datetime import date
 
 # Code kinds of a target's key.
 USCC = "uscc"  # 18-character 统一社会信用代码
-REGNO = "regno"  # 15-digit 注册号 of an older entity
+REGNO = "regno"  # 15-digit 注册号 of an older entity (ISO 7064 MOD 11,10 check digit)
+REGNO13 = "regno13"  # 13-digit 注册号 from before 2007 (no check digit)
+KIND_TEXT = {USCC: "统一社会信用代码", REGNO: "15位注册号", REGNO13: "13位注册号"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -28,7 +30,7 @@ class Source:
 class Target:
     """检查对象: one market entity (duplicates per licence already collapsed)."""
 
-    credit_code: str  # normalised key (USCC or 15-digit registration number)
+    credit_code: str  # normalised key: the identifier as written (USCC, or a 15/13-digit 注册号)
     name: str
     code_kind: str = USCC
     entity_type: str = ""  # 市场主体类型: 企业 / 个体工商户 / 农民专业合作社 / ...
@@ -92,3 +94,4 @@ class RosterReport:
     problems: list = field(default_factory=list)  # list[errors.Problem]
     duplicates_collapsed: int = 0
     column_map: dict[str, str] = field(default_factory=dict)  # field -> header found
+    headers: list[str] = field(default_factory=list)  # every header of the file, as written

@@ -24,7 +24,8 @@ from ..plan.load import LoadedPlan
 from . import cells
 from .cells import Chunk
 from .codes import check_code, check_column, normalise_code, problem_code
-from .inspectors import INSPECTOR_COLUMNS, InspectorIntake, read_inspectors
+from .inspectors import (INSPECTOR_COLUMNS, InspectorIntake, inspector_roles, merge_intakes, neighbour_roles,
+                         read_inspectors)
 from .records import Conflict, Inspector, RosterReport, Source, Target
 from .tables import FieldSpec, display_path, read_table
 from .targets import TARGET_COLUMNS, read_targets
@@ -84,19 +85,18 @@ def _collect(lp: LoadedPlan, progress) -> Rosters:
     plan = lp.plan
     out = Rosters()
     out.problems += _column_keys(lp)
-    targets = _guard(out, "targets", lp.resolve(plan.rosters.targets),
-                     lambda p: read_targets(p, plan, progress=progress))
+    spec = plan.rosters.target_file()
+    targets = _guard(out, "targets", lp.resolve(spec.path),
+                     lambda p: read_targets(p, plan, progress=progress, spec=spec))
     if targets:
         out.targets = targets.targets
-    officers = _guard(out, "inspectors", lp.resolve(plan.rosters.inspectors),
-                      lambda p: read_inspectors(p, plan, sheet=plan.rosters.inspectors_sheet))
+    officers = _read_officers(out, lp, inspector_roles(plan))
     if officers:
         out.inspectors = officers.inspectors
     report(progress, "读取名录", 2, 4)
     for d in plan.departments:
         if d.neighbour_inspectors:
-            intake = _guard(out, f"neighbour:{d.id}", lp.resolve(d.neighbour_inspectors),
-                            lambda p, dept=d.id: read_inspectors(p, plan, department=dept))
+            intake = _read_officers(out, lp, neighbour_roles(plan, d.id), d.id)
             out.neighbours[d.id] = intake.inspectors if intake else []
     # None when the target roster could not be read: then "not in the roster" is not reported.
     codes = set(map(attrgetter("credit_code"), out.targets)) if targets else None
@@ -109,6 +109,20 @@ def _collect(lp: LoadedPlan, progress) -> Rosters:
         out.special_lists[name] = found[0] if found else set()
     report(progress, "读取名录", 4, 4)
     return out
+
+
+def _read_officers(out: Rosters, lp: LoadedPlan, roles: dict, department: str | None = None):
+    """Every file of one officer roster (one per department, or one), merged; None if any is unusable."""
+    intakes = [_guard(out, role, lp.resolve(f.path),
+                      lambda p, f=f: read_inspectors(p, lp.plan, department=department, spec=f))
+               for role, f in roles.items()]
+    found = [x for x in intakes if x is not None]
+    if not found:
+        return None
+    merged = merge_intakes(found)
+    if len(found) > 1:
+        out.problems += merged.problems  # cross-file duplicates (each file's own are in already)
+    return merged
 
 
 def _guard(out: Rosters, role: str, path: Path, read):
@@ -143,6 +157,18 @@ def _column_keys(lp: LoadedPlan) -> list[Problem]:
                 problems.append(Problem(
                     reason=f"rosters.columns.{role} 中的字段「{name}」未知；可用字段：{'、'.join(known)}",
                     file=display_path(lp.path), column=f"rosters.columns.{role}.{name}", code="plan_invalid"))
+    files = [("targets", "rosters.targets", lp.plan.rosters.target_file())]
+    files += [("inspectors", f"rosters.inspectors（{f.path}）", f) for f in lp.plan.rosters.inspector_files()]
+    files += [("inspectors", f"departments.{d.id}.neighbour_inspectors（{f.path}）", f)
+              for d in lp.plan.departments for f in d.neighbour_files()]
+    for role, where, f in files:
+        known = DEFAULT_COLUMNS[role]
+        for kind, names in (("columns", f.columns), ("values", f.values)):
+            for name in names:
+                if name not in known:
+                    problems.append(Problem(
+                        reason=f"{where} 的 {kind} 中的字段「{name}」未知；可用字段：{'、'.join(known)}",
+                        file=display_path(lp.path), column=f"{where}.{kind}.{name}", code="plan_invalid"))
     return problems
 
 

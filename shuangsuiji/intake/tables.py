@@ -1,4 +1,8 @@
-"""Reading roster sheets: .xlsx/.xls with python-calamine, .csv with the csv module.
+"""Reading roster sheets by content (formats.sniff): xlsx/xlsm/xls with python-calamine, CSV with the
+csv module, SpreadsheetML 2003 and HTML-table exports with formats.py.
+
+- Template rows (an instruction row under the header, a row marked 案例（请删除）/示例/填写说明)
+  in the first TEMPLATE_SCAN rows below the header are skipped, each with a warning in `notes`.
 
 - The header row is found automatically (below merged title rows) by matching known header
   names; each field maps to exactly one column.
@@ -21,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import FileMissing, InputInvalid, Problem
+from .templates import template_rows
+from .formats import HTML, OLE2, TEXT, XML2003, ZIP, markup_sheet, sniff
 
 EXCEL_EXT = {".xlsx", ".xlsm", ".xls"}
 CSV_EXT = {".csv"}
@@ -35,6 +41,7 @@ class FieldSpec:
     name: str
     aliases: tuple[str, ...]
     required: bool = False
+    multi: bool = False  # every matching column is kept (several licence columns), in alias order
 
     @property
     def label(self) -> str:
@@ -74,6 +81,10 @@ class Table:
     columns: dict[str, int]  # field name -> 0-based column index
     encoding: str | None = None  # CSV only
     _rows: list | None = field(default=None, repr=False)  # Excel: every row of the sheet
+    more: dict[str, list[int]] = field(default_factory=dict)  # multi field -> further columns
+    skip: set[int] = field(default_factory=set)  # template rows (Excel numbers), never data
+    notes: list[Problem] = field(default_factory=list)  # a warning per template row skipped
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {cell key -> plan term}
 
     def header_of(self, name: str) -> str:
         return self.headers[self.columns[name]]
@@ -90,8 +101,9 @@ class Table:
         source = self._csv_rows()
         rows: list[list] = []
         numbers: list[int] = []
+        skip = self.skip
         for number, row in source:
-            if not any(row) and _blank(row):
+            if (not any(row) and _blank(row)) or number in skip:
                 continue
             rows.append(row)
             numbers.append(number)
@@ -106,6 +118,8 @@ class Table:
             rows = self._rows[start:start + size]
             numbers = list(range(start + 1, start + 1 + len(rows)))
             blank = [i for i, r in enumerate(rows) if not any(r) and _blank(r)]
+            # template rows (Excel numbers) that fall in this chunk
+            blank += [n - start - 1 for n in self.skip if start < n <= start + len(rows)]
             if blank:
                 skip = set(blank)
                 rows = [r for i, r in enumerate(rows) if i not in skip]
@@ -122,6 +136,11 @@ class Table:
                         yield number, row
             except csv.Error as e:
                 raise _csv_error(self.display, number + 1, e) from None
+
+
+def _key(v) -> str:
+    """As cells.key: NFKC, no spaces, upper-case (cells imports this module, not the reverse)."""
+    return "".join(unicodedata.normalize("NFKC", str(v).strip()).split()).upper()
 
 
 def _blank(row) -> bool:
@@ -141,7 +160,8 @@ def columns(rows: list[list], width: int) -> list[tuple]:
 
 
 def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
-               plan_key: str = "targets", headerless=None, sheet_option: str | None = None) -> Table:
+               plan_key: str = "targets", headerless=None, sheet_option: str | None = None,
+               values: dict[str, dict[str, str]] | None = None) -> Table:
     """Open a roster file, find its header row and map every field to a column.
 
     `sheet_option`: the plan key that chooses this file's sheet (`targets_sheet`…), if there is one.
@@ -154,26 +174,39 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
     if not path.is_file():
         raise FileMissing(f"找不到文件：{display}", hint="请检查计划文件 rosters 中的路径（相对于计划文件所在目录）。",
                           problems=[Problem(reason="文件不存在", file=display, code="file_missing")])
-    ext = path.suffix.lower()
-    if ext in EXCEL_EXT:
+    kind, what = sniff(path)
+    in_memory = kind != TEXT
+    if kind in (ZIP, OLE2):
         rows, sheet_name = _excel_sheet(path, display, sheet, fields, sheet_option)
         encoding = None
-    elif ext in CSV_EXT:
+    elif kind in (XML2003, HTML):
+        rows, sheet_name = markup_sheet(path, display, kind, sheet, lambda r: _find_header(r, fields) is not None)
+        encoding = None
+    elif kind == TEXT:
         encoding, sheet_name = _csv_encoding(path, display), None
         rows = _csv_head(path, display, encoding)
     else:
-        raise InputInvalid(f"{display}：不支持的文件类型「{path.suffix}」。", hint="名录请用 .xlsx 或 .csv 文件。",
-                           problems=[Problem(reason="不支持的文件类型", file=display)])
+        raise InputInvalid(f"{display}：文件内容是{what}，不是名录表格。",
+                           hint="名录请用 Excel（.xlsx/.xls）、CSV，或平台导出的 XML/网页表格；请确认选对了文件。",
+                           problems=[Problem(reason=f"不是表格文件（实际是{what}）", file=display)])
     head = _find_header(rows, fields)
     if head is None and headerless is not None and _headerless(rows, headerless):
         return Table(path, display, sheet_name, 0, [fields[0].label], {fields[0].name: 0}, encoding,
-                     rows if ext in EXCEL_EXT else None)
+                     rows if in_memory else None)
     if head is None:
         raise _no_header(display, sheet_name, rows, fields, plan_key)
     headers = ["" if v is None else str(v).strip() for v in rows[head]]
-    columns = _map_columns(headers, fields, display, sheet_name, head + 1, plan_key)
-    return Table(path, display, sheet_name, head + 1, headers, columns, encoding,
-                 rows if ext in EXCEL_EXT else None)
+    columns, more = _map_columns(headers, fields, display, sheet_name, head + 1, plan_key)
+    table = Table(path, display, sheet_name, head + 1, headers, columns, encoding,
+                  rows if in_memory else None, more)
+    table.values = {name: {_key(k): v for k, v in m.items()} for name, m in (values or {}).items()}
+    for number, reason in template_rows(rows, head):
+        table.skip.add(number)
+        table.notes.append(Problem(reason=f"{reason}，已跳过（不作为数据读取）", file=display, sheet=sheet_name,
+                                   row=number, severity="warning", code="template_row"))
+    return table
+
+
 
 
 # -- Excel ----------------------------------------------------------------------------------------
@@ -182,8 +215,18 @@ def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[Field
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - calamine raises several types for broken files
+        if path.suffix.lower() in EXCEL_EXT:
+            wb = CalamineWorkbook.from_path(str(path))
+        else:  # a name that is not an Excel one: let calamine tell the format from the content
+            with open(path, "rb") as f:
+                wb = CalamineWorkbook.from_filelike(f)
+    except Exception:
+        try:  # the name lies (an xlsx saved as .xls): read by content
+            with open(path, "rb") as f:
+                wb = CalamineWorkbook.from_filelike(f)
+        except Exception:  # noqa: BLE001
+            wb = None
+    if wb is None:  # noqa: BLE001 - calamine raises several types for broken files
         why, hint = _not_a_workbook(path)
         raise InputInvalid(f"{display}：无法读取 Excel 文件：{why}。", hint=hint,
                            problems=[Problem(reason=f"无法读取 Excel 文件：{why}", file=display)]) from None
@@ -194,13 +237,13 @@ def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[Field
             raise InputInvalid(f"{display}：没有名为「{sheet}」的工作表；现有工作表：{'、'.join(wb.sheet_names)}。",
                                hint="请改正计划文件中的工作表名（rosters.*_sheet）。",
                                problems=[Problem(reason=f"没有工作表「{sheet}」", file=display, sheet=sheet)])
-        return _sheet_rows(wb, sheet), sheet
+        return _sheet_rows(wb, sheet, display), sheet
     if not names:
         raise InputInvalid(f"{display}：工作簿中没有可见的工作表。",
                            problems=[Problem(reason="没有可见的工作表", file=display)])
-    rows = _sheet_rows(wb, names[0])
+    rows = _sheet_rows(wb, names[0], display)
     if _find_header(rows, fields) is None and len(names) > 1:
-        others = [n for n in names[1:] if _find_header(_sheet_rows(wb, n), fields) is not None]
+        others = [n for n in names[1:] if _find_header(_sheet_rows(wb, n, display), fields) is not None]
         if others:
             raise InputInvalid(
                 f"{display}：第一个工作表「{names[0]}」中找不到表头；含名录表头的工作表：{'、'.join(others)}。",
@@ -232,8 +275,14 @@ def _not_a_workbook(path: Path) -> tuple[str, str]:
     return "不是 Excel 文件或已损坏", "请" + resave
 
 
-def _sheet_rows(wb, name: str) -> list[list]:
-    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+def _sheet_rows(wb, name: str, display: str = "") -> list[list]:
+    try:
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as e:  # noqa: BLE001 - a valid zip whose sheet XML is broken
+        raise InputInvalid(f"{display}：工作表「{name}」已损坏，无法读取（{str(e)[:120]}）。",
+                           hint="请用 Excel 打开该文件（Excel 会提示修复），修复后另存为 .xlsx 再试；或重新导出。",
+                           problems=[Problem(reason="工作表内容已损坏，无法读取", file=display, sheet=name,
+                                             code="sheet_broken")]) from None
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -303,11 +352,18 @@ def _no_header(display, sheet, rows, fields, plan_key) -> InputInvalid:
 
 
 def _map_columns(headers: list[str], fields: list[FieldSpec], display: str, sheet: str | None,
-                 header_row: int, plan_key: str) -> dict[str, int]:
+                 header_row: int, plan_key: str) -> tuple[dict[str, int], dict[str, list[int]]]:
     normed = [norm_header(h) for h in headers]
     columns: dict[str, int] = {}
+    more: dict[str, list[int]] = {}
     problems: list[Problem] = []
     for spec in fields:
+        if spec.multi:
+            hits = list(dict.fromkeys(i for a in spec.aliases for i, h in enumerate(normed)
+                                      if h == norm_header(a) and i not in columns.values()))
+            if hits:
+                columns[spec.name], more[spec.name] = hits[0], hits[1:]
+                continue
         for alias in spec.aliases:
             hits = [i for i, h in enumerate(normed) if h == norm_header(alias) and i not in columns.values()]
             if len(hits) > 1:
@@ -329,7 +385,7 @@ def _map_columns(headers: list[str], fields: list[FieldSpec], display: str, shee
             hint=f"把表头改为可识别的名称，或在计划文件 rosters.columns.{plan_key} 中映射，"
                  f"例如 `{_first_missing(problems, fields)}: [您表中的表头名]`。",
             problems=problems)
-    return columns
+    return columns, more
 
 
 def _first_missing(problems: list[Problem], fields: list[FieldSpec]) -> str:

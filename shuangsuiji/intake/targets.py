@@ -14,15 +14,17 @@ from pathlib import Path
 from ..core.errors import Problem
 from ..core.progress import report
 from ..plan.model import Plan
+from ..plan.rosters import RosterFile
 from . import cells
 from .cells import Chunk
-from .codes import check_column, excel_shows, number_cell_reason, problem_code
-from .records import REGNO, USCC, RosterReport, Source, Target
+from .codes import check_column, code_kind, excel_shows, number_cell_reason, problem_code
+from .records import RosterReport, Source, Target
 from .tables import FieldSpec, read_table
 
 TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "统一社会信用代码(注册号)", "统一社会信用代码/注册号",
-                    "社会信用代码", "统一代码", "注册号"),
+                    "社会信用代码", "统一代码", "注册号", "注册号/统一社会信用代码", "统一代码/注册号",
+                    "统一社会信用代码（注册号）", "注册号(统一社会信用代码)"),
     "regno": ("注册号",),
     "name": ("企业名称", "主体名称", "名称", "市场主体名称", "单位名称"),
     "entity_type": ("市场主体类型", "主体类型", "企业类型", "类型"),
@@ -43,13 +45,19 @@ REQUIRED = {"credit_code", "name"}
 # Fields whose disagreement between duplicate rows makes the entity ambiguous (it decides the draw).
 DECISIVE = {"name": "企业名称", "entity_type": "市场主体类型", "industry": "行业", "area": "属地监管所",
             "state": "登记状态", "risk": "信用风险分类", "established": "成立日期"}
+NO_IDENTIFIER = ("没有任何标识：统一社会信用代码和注册号都为空，该行未纳入；请填写 18 位统一社会信用代码，"
+                 "没有的（如早年登记的个体工商户）填写营业执照上的 15 位或 13 位注册号")
 FORMULA_START = ("=", "+", "-", "@")
 PENDING_CANCEL = "注销中"
+# States platforms export that mean 存续, known without a plan entry (the plan's lists come first).
+BUILTIN_DRAWABLE = {cells.key(s) for s in ("在营（开业）企业", "在营(开业)企业", "在营（开业）", "开业/在营")}
 
 
-def target_fields(extra: dict[str, list[str]]) -> list[FieldSpec]:
-    """Field specs: the plan's header names first, then the defaults."""
-    return [FieldSpec(name, tuple(extra.get(name, ())) + aliases, name in REQUIRED)
+def target_fields(extra: dict[str, list[str]], own: dict[str, list[str]] | None = None) -> list[FieldSpec]:
+    """Field specs: the file's own header names, the plan's, then the defaults."""
+    own = own or {}
+    return [FieldSpec(name, tuple(dict.fromkeys((*own.get(name, ()), *extra.get(name, ()), *aliases))),
+                      name in REQUIRED)
             for name, aliases in TARGET_COLUMNS.items()]
 
 
@@ -75,6 +83,8 @@ class _Rules:
             return (label, True), None
         if k in self.not_drawable:
             return (label, False), None
+        if k in BUILTIN_DRAWABLE:
+            return (label, True), None
         if k == PENDING_CANCEL:
             return (label, self.pending_drawable), None
         if not k:
@@ -97,12 +107,14 @@ class TargetIntake:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_targets(path: Path, plan: Plan, *, progress=None) -> TargetIntake:
-    """Read and validate the target roster; raises InputInvalid/FileMissing if the file is unusable."""
-    table = read_table(path, target_fields(plan.rosters.columns.targets), sheet=plan.rosters.targets_sheet,
-                       plan_key="targets", sheet_option="targets_sheet")
+def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | None = None) -> TargetIntake:
+    """Read and validate the target roster; raises InputInvalid/FileMissing if the file is unusable.
+    `spec`: the file's settings (sheet, columns, values); by default the plan's `rosters.targets`."""
+    spec = spec or plan.rosters.target_file()
+    table = read_table(path, target_fields(plan.rosters.columns.targets, spec.columns), sheet=spec.sheet,
+                       plan_key="targets", sheet_option="targets_sheet", values=spec.values)
     rules = _Rules.of(plan)
-    problems: list[Problem] = _missing_column_warnings(table)
+    problems: list[Problem] = table.notes + _missing_column_warnings(table)
     accepted: list[Target] = []
     rows_read, total = 0, table.total_rows or 0
     for rows, numbers in table.chunks():
@@ -114,7 +126,8 @@ def read_targets(path: Path, plan: Plan, *, progress=None) -> TargetIntake:
     problems.sort(key=lambda p: p.row or 0)
     rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
                        problems=problems, duplicates_collapsed=collapsed,
-                       column_map={k: table.headers[i] for k, i in table.columns.items()})
+                       column_map={k: table.headers[i] for k, i in table.columns.items()},
+                       headers=[h for h in table.headers if h])
     return TargetIntake(targets, rep, problems)
 
 
@@ -166,14 +179,16 @@ def _codes(chunk: Chunk) -> tuple[list[str], list[str]]:
         regno = chunk.raw("regno")
         raw = [r if (c is None or c == "") and r not in (None, "") else c for c, r in zip(raw, regno)]
     codes, reasons = check_column(raw)
-    kinds = [REGNO if len(c) == 15 else USCC for c in codes]
+    kinds = [code_kind(c) for c in codes]
     for i, reason in enumerate(reasons):
+        if reason == "代码为空":
+            reason = NO_IDENTIFIER
         if reason:
             shown = excel_shows(raw[i]) if isinstance(raw[i], float) else None
             chunk.report(i, "credit_code", raw[i], reason, value=shown,
                          code=problem_code(reason))
         elif type(raw[i]) is float and number_cell_reason(raw[i]) is None:
-            chunk.report(i, "credit_code", raw[i], "15 位注册号被存成了数字（数值完整，已按文本读取）；"
+            chunk.report(i, "credit_code", raw[i], "注册号被存成了数字（数值完整，已按文本读取）；"
                          "请把该列设为「文本」格式", severity="warning", code="code_number")
     return codes, kinds
 

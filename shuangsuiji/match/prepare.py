@@ -13,6 +13,7 @@ from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFa
 from ..core.fileio import sha256_file
 from ..core.progress import report
 from ..core.workspace import Workspace
+from ..intake.inspectors import inspector_roles, neighbour_roles
 from ..intake.records import Inspector, Target
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
@@ -124,15 +125,13 @@ def _roster_changes(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict)
     changed, notes, used = [], [], {}
     if lp.plan.task_digest(task) != commitment["plan"]["task_digest"]:
         changed.append(f"计划文件中任务 {task.id} 的设置（检查组规则、事项、部门等）在固定名录后被修改")
-    wanted = {"inspectors": lp.plan.rosters.inspectors}
+    wanted = {role: f.path for role, f in inspector_roles(lp.plan).items()}
     if lp.plan.rosters.conflicts:
         wanted["conflicts"] = lp.plan.rosters.conflicts
     if task.fallback.neighbour_pool:
         for d in task.participants:
-            dept = lp.plan.department(d)
-            if dept.neighbour_inspectors:
-                wanted[f"neighbour:{d}"] = dept.neighbour_inspectors
-    for role in sorted(set(wanted) | {r for r in frozen if r in ("inspectors", "conflicts")}):
+            wanted.update({role: f.path for role, f in neighbour_roles(lp.plan, d).items()})
+    for role in sorted(set(wanted) | {r for r in frozen if r.split(":")[0] in ("inspectors", "conflicts")}):
         label = ROLE_TEXT.get(role.split(":")[0], role)
         rec = frozen.get(role)
         if rec is None:
@@ -177,11 +176,11 @@ def _targets(ws: Workspace, commitment: dict, codes: list[str]) -> list[Target]:
 
 def _officers(lp: LoadedPlan, task: Task, pool: dict, codes: set[str]):
     """Frozen pool ids -> roster records (the roster's hash was checked), neighbours, conflicts."""
-    from ..intake.inspectors import read_inspectors
+    from ..intake.inspectors import read_inspector_files
     from ..intake.rosters import read_conflicts
 
     plan = lp.plan
-    intake = read_inspectors(lp.resolve(plan.rosters.inspectors), plan, sheet=plan.rosters.inspectors_sheet)
+    intake = read_inspector_files(lp, inspector_roles(plan))
     by_id = {o.id: o for o in intake.inspectors}
 
     def records(entries: list[dict], roster: dict[str, Inspector], what: str) -> list[Inspector]:
@@ -196,10 +195,10 @@ def _officers(lp: LoadedPlan, task: Task, pool: dict, codes: set[str]):
     neighbours = {}
     if task.fallback.neighbour_pool:
         for d, v in (pool.get("neighbours") or {}).items():
-            path = plan.department(d).neighbour_inspectors
-            if not path or d not in task.participants:
+            roles = neighbour_roles(plan, d)
+            if not roles or d not in task.participants:
                 continue
-            roster = {o.id: o for o in read_inspectors(lp.resolve(path), plan, department=d).inspectors}
+            roster = {o.id: o for o in read_inspector_files(lp, roles, department=d).inspectors}
             neighbours[d] = records(v["eligible"], roster, f"{plan.department(d).name}相邻区域名录")
     conflicts = []
     if plan.rosters.conflicts:

@@ -2,6 +2,8 @@
 
 Takes in: a plan file. Gives out: load.py `load_plan(path) -> LoadedPlan` (the plan, its path
 and SHA-256), with every error in Chinese located by line and field; model.py `Plan`, `Task`,
-`StratumRule`, `METHODS` and the other models; results.py the `results:` (platform results
-sheets: columns and values) and `publicity:` (date style) settings. Uses core only.
+`StratumRule`, `METHODS` and the other models; rosters.py the `rosters` section: `Rosters`,
+`RosterFile` (one file's sheet, columns, fixed department, values maps), `as_files`; results.py
+the `results:` (platform results sheets: columns and values) and `publicity:` (date style)
+settings. Uses core only.
 """

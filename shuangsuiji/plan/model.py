@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..core.errors import FileMissing
 from ..core.fileio import canonical_json
 from .results import METHODS, Publicity, ResultsSettings  # noqa: F401 - METHODS is used from here too
+from .rosters import RosterFile, Rosters, as_files
 
 DEFAULT_RISK_CLASSES = ["低", "一般", "较高", "高"]
 DEFAULT_RISK_ALIASES = {
@@ -43,7 +44,11 @@ class Model(BaseModel):
 class Department(Model):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
-    neighbour_inspectors: str | None = None  # roster of a neighbouring area's officers (fallback pool)
+    # roster of a neighbouring area's officers (fallback pool): a path, one file's settings or a list
+    neighbour_inspectors: str | RosterFile | list[str | RosterFile] | None = None
+
+    def neighbour_files(self) -> list[RosterFile]:
+        return as_files(self.neighbour_inspectors)
 
 
 class Item(Model):
@@ -56,33 +61,6 @@ class Item(Model):
     department: str  # the department that checks this item
     category: str | None = None  # 执法门类 every officer of that department must hold (hard rule)
     specialty: str | None = None  # 业务专长 a team should include; else a specialist (专家) is added
-
-
-class ColumnMap(Model):
-    """Extra header names per field, tried before the defaults (see rosters.DEFAULT_COLUMNS)."""
-
-    targets: dict[str, list[str]] = Field(default_factory=dict)
-    inspectors: dict[str, list[str]] = Field(default_factory=dict)
-    conflicts: dict[str, list[str]] = Field(default_factory=dict)
-
-    @field_validator("targets", "inspectors", "conflicts", mode="before")
-    @classmethod
-    def _listify(cls, v):
-        if isinstance(v, dict):
-            return {k: [x] if isinstance(x, str) else x for k, x in v.items()}
-        return v
-
-
-class Rosters(Model):
-    """Files the plan uses; relative paths are relative to the plan file."""
-
-    targets: str
-    targets_sheet: str | None = None
-    inspectors: str
-    inspectors_sheet: str | None = None
-    conflicts: str | None = None
-    special_lists: dict[str, str] = Field(default_factory=dict)  # 专项库 name -> CSV/xlsx of codes
-    columns: ColumnMap = Field(default_factory=ColumnMap)
 
 
 class RegistrationStates(Model):
@@ -286,6 +264,7 @@ class Plan(Model):
         for n, item in enumerate(self.items):
             if item.department not in dept_ids:
                 errors.append((("items", n, "department"), f"抽查事项 {item.id} 的部门 {item.department} 不在 departments 中"))
+        errors.extend(self._roster_file_errors(dept_ids))
         for n, c in enumerate(self.high_risk_classes):
             if c not in self.risk_classes:
                 errors.append((("high_risk_classes", n), f"high_risk_classes 中的 {c} 不在 risk_classes 中"))
@@ -301,6 +280,24 @@ class Plan(Model):
         if errors:
             raise PlanErrors(errors)
         return self
+
+    def _roster_file_errors(self, dept_ids: list[str]) -> list[tuple[tuple, str]]:
+        errs: list[tuple[tuple, str]] = []
+        files = [(("rosters", "inspectors", n), f) for n, f in enumerate(self.rosters.inspector_files())]
+        files += [(("departments", n, "neighbour_inspectors", k), f) for n, d in enumerate(self.departments)
+                  for k, f in enumerate(d.neighbour_files())]
+        for loc, f in files:
+            if f.department is not None and f.department not in dept_ids:
+                errs.append(((*loc, "department"), f"名录 {f.path} 的 department「{f.department}」不在 departments 中"))
+            for raw, dept in f.values.get("department", {}).items():
+                if dept not in dept_ids and dept not in {d.name for d in self.departments}:
+                    errs.append(((*loc, "values", "department", raw),
+                                 f"名录 {f.path} 把「{raw}」映射到未知部门「{dept}」（可选：{'、'.join(dept_ids)}）"))
+        for raw, risk in self.rosters.target_file().values.get("risk", {}).items():
+            if risk not in self.risk_classes:
+                errs.append((("rosters", "targets", "values", "risk", raw),
+                             f"检查对象名录把「{raw}」映射到未知风险类别「{risk}」（可选：{'、'.join(self.risk_classes)}）"))
+        return errs
 
     def _task_errors(self, t: Task, dept_ids: list[str], item_ids: list[str]) -> list[tuple[tuple, str]]:
         errs: list[tuple[tuple, str]] = []

@@ -41,8 +41,7 @@ class ResultsSettings(Model):
 
     @model_validator(mode="after")
     def _known(self):
-        from ..core.resultcodes import (FOLLOW_UPS, PROBLEM_SUBCODES, RESULT_CODES, RESULT_FIELDS,
-                                        VALUE_FIELDS)
+        from ..core.resultcodes import FOLLOW_UPS, PROBLEM_SUBCODES, RESULT_CODES, RESULT_FIELDS, VALUE_FIELDS
 
         errs = [f"results.columns 中的 {k} 不是结果表的字段（可用：{'、'.join(RESULT_FIELDS)}）"
                 for k in self.columns if k not in RESULT_FIELDS]

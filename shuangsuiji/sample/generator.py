@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.fileio import write_with
 from ..intake.codes import ALPHABET, build_code
 from ..sheets.writers import Sheet, write_csv, write_xlsx
+from . import province as P
 from . import words as W
 
 EXPORTED = date(2026, 9, 15)
@@ -268,13 +269,18 @@ def generate(data_dir: Path) -> list[Path]:
     ents = entities()
     specs = officer_specs()
     officers = officer_rows(specs)
+    # one department exports in the provincial layout (province.py); its officers leave inspectors.xlsx
+    own = [o for o in specs if o["key"][0] == P.DEPARTMENT]
+    others = [row for o, row in zip(specs, officers) if o["key"][0] != P.DEPARTMENT]
+    others = [[n, *row[1:]] for n, row in enumerate(others, 1)]
     files = [
         _xlsx(data_dir / "targets.xlsx", Sheet("检查对象名录", TARGET_HEADERS, target_rows(ents),
                                                title=f"城中区检查对象名录库（导出日期：{EXPORTED.isoformat()}）",
                                                date_columns=[11, 15], text_columns=[1, 7])),
-        _xlsx(data_dir / "inspectors.xlsx", Sheet("执法检查人员", OFFICER_HEADERS, officers,
+        _xlsx(data_dir / "inspectors.xlsx", Sheet("执法检查人员", OFFICER_HEADERS, others,
                                                   title="城中区执法检查人员名录库", date_columns=[9],
                                                   text_columns=[1, 2, 11, 12])),
+        _xlsx(data_dir / P.FILE, P.sheets(own, _person, _id_number, _mobile, _h)),
         _xlsx(data_dir / "neighbour_inspectors.xlsx", Sheet("执法检查人员", OFFICER_HEADERS, neighbour_rows(),
                                                             title="城东区市场监督管理局执法检查人员名录（邻近地区）",
                                                             date_columns=[9], text_columns=[1, 2, 11, 12])),
@@ -286,9 +292,9 @@ def generate(data_dir: Path) -> list[Path]:
     return files
 
 
-def _xlsx(path: Path, sheet: Sheet) -> Path:
+def _xlsx(path: Path, sheet: Sheet | list[Sheet]) -> Path:
     tmp = path.with_name(f".{path.name}.gen")
-    write_xlsx(tmp, [sheet])
+    write_xlsx(tmp, sheet if isinstance(sheet, list) else [sheet])
     try:
         data = deterministic_zip(tmp.read_bytes())
     finally:
