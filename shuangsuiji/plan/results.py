@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .rosters import header_lists
+
 METHODS = [  # 检查方式 (plan.model re-exports it)
     "现场检查", "书面检查", "网络检查", "网络监测", "抽样检验", "检验检测", "委托专业机构核查"]
 
@@ -35,9 +37,7 @@ class ResultsSettings(Model):
     @field_validator("columns", mode="before")
     @classmethod
     def _listify(cls, v):
-        if isinstance(v, dict):
-            return {k: [x] if isinstance(x, str) else x for k, x in v.items()}
-        return v
+        return header_lists(v)
 
     @model_validator(mode="after")
     def _known(self):

@@ -36,9 +36,14 @@ class RosterFile(_Model):
     @field_validator("columns", mode="before")
     @classmethod
     def _listify(cls, v):
-        if isinstance(v, dict):
-            return {k: [x] if isinstance(x, str) else x for k, x in v.items()}
-        return v
+        return header_lists(v)
+
+
+def header_lists(v):
+    """`columns` values as lists: a single header name may be written without brackets."""
+    if isinstance(v, dict):
+        return {k: [x] if isinstance(x, str) else x for k, x in v.items()}
+    return v
 
 
 def as_files(v, sheet: str | None = None) -> list[RosterFile]:
