@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.fileio import write_with
 from ..core.resultcodes import FOLLOW_UPS, RESULT_CODES, label
+from ..sheets.base import Chart
 from ..sheets.writers import Sheet, write_xlsx
 from .summary import Summary
 
@@ -35,7 +35,9 @@ def sheets(s: Summary) -> list[Sheet]:
     out = [
         Sheet("按任务和部门", DEPT_HEADERS, dept_rows, title=f"抽查工作总结：各任务各部门情况（截至 {title_day}）"),
         Sheet(CHART_SHEET, ["任务·部门", "任务编号", *CODE_LABELS], code_rows,
-              title=f"检查结果分布（按结果代码，截至 {title_day}）"),
+              title=f"检查结果分布（按结果代码，截至 {title_day}）",
+              chart=Chart("各任务各部门检查结果（按结果代码）", series=range(2, 2 + len(CODE_LABELS)),
+                          x_title="任务·部门", y_title="户数")),
         Sheet("全计划", ["项目", "数值", "说明"], _plan_rows(s), title="全计划情况"),
     ]
     if s.risk is not None:
@@ -61,37 +63,8 @@ def _risk_rows(s: Summary) -> list[list]:
 
 
 def write_workbook(path: Path, s: Summary) -> Path:
-    """Write the workbook atomically (never over an existing file) and add the bar chart."""
-    def build(tmp: Path) -> None:
-        write_xlsx(tmp, sheets(s))
-        _add_chart(tmp, s)
-
-    return write_with(Path(path), build, overwrite=False)
-
-
-def _add_chart(path: Path, s: Summary) -> None:
-    from openpyxl import load_workbook
-    from openpyxl.chart import BarChart, Reference
-
-    with open(path, "rb") as f:  # a file object: openpyxl refuses the temp file's suffix
-        wb = load_workbook(f)
-    ws = wb[CHART_SHEET]
-    header, first, last = 2, 3, 2 + sum(len(t.departments) for t in s.tasks)
-    if last >= first:
-        chart = BarChart()
-        chart.type = "col"
-        chart.grouping = "stacked"
-        chart.overlap = 100
-        chart.title = "各任务各部门检查结果（按结果代码）"
-        chart.y_axis.title = "户数"
-        chart.x_axis.title = "任务·部门"
-        for col in range(3, 3 + len(CODE_LABELS)):
-            if any(ws.cell(row=r, column=col).value for r in range(first, last + 1)):
-                chart.add_data(Reference(ws, min_col=col, min_row=header, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        chart.width, chart.height = 24, 12
-        ws.add_chart(chart, f"A{last + 3}")
-    wb.save(path)
+    """Write the workbook (with its bar chart) atomically, never over an existing file."""
+    return write_xlsx(Path(path), sheets(s), overwrite=False)
 
 
 def text_lines(s: Summary, written: str | None) -> list[str]:
