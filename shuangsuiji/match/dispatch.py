@@ -148,7 +148,7 @@ def office_sheets(info: DispatchInfo, result: MatchResult, by_code: dict[str, Ta
                      items_text(info), team_text(team, result.officers, info), info.deadline, notes_text(team)])
     main = Sheet("派发单", headers, rows, title=f"{info.task_number} {info.task_name} 派发单（{INTERNAL}）",
                  date_columns=[8], text_columns=[2],
-                 col_widths={0: 24, 3: 24, 4: 24, 6: 24, 7: 40, 9: 24}, landscape=True)
+                 col_widths={0: 16, 1: 4, 2: 19, 3: 20, 4: 20, 5: 10, 6: 20, 7: 44, 8: 10, 9: 20}, landscape=True)
     return [main, workload_sheet(info, result, None), info_sheet(info, result)]
 
 
@@ -226,7 +226,8 @@ def department_sheets(info: DispatchInfo, result: MatchResult, by_code: dict[str
                      info.deadline, notes_text(team, dept)])
     main = Sheet("派发单", headers, rows, title=f"{info.task_number} {info.task_name} 派发单 —— {name}（{INTERNAL}）",
                  date_columns=[9], text_columns=[2],
-                 col_widths={0: 24, 3: 24, 4: 24, 6: 24, 7: 30, 8: 30, 10: 20}, landscape=True)
+                 col_widths={0: 16, 1: 4, 2: 19, 3: 20, 4: 20, 5: 10, 6: 16, 7: 28, 8: 28, 9: 10, 10: 16},
+                 landscape=True)
     return [main, workload_sheet(info, result, dept)]
 
 

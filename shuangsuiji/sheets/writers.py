@@ -63,12 +63,36 @@ def content_widths(sheet: Sheet) -> list[int]:
     return widths
 
 
+LANDSCAPE_WIDTH = 190  # column-width units still readable on A4 landscape fitted to width (~75 %)
+LINE_HEIGHT = 15  # points per wrapped line (11 pt 等线 with CJK)
+
+
 def column_widths(sheet: Sheet) -> list[int]:
+    """Widths in Excel units: content width, `col_widths` overrides, capped; when the sheet is
+    wider than a landscape page, the widest columns are narrowed (and wrap) until it fits."""
     widths = content_widths(sheet)
     if sheet.col_widths:
         for i, w in sheet.col_widths.items():
             widths[i] = w
-    return [min(max(w + 2, 6), MAX_WIDTH) for w in widths]
+    out = [min(max(w + 2, 6), MAX_WIDTH) for w in widths]
+    fixed = set(sheet.col_widths or ())
+    cap = MAX_WIDTH
+    while sum(out) > LANDSCAPE_WIDTH and cap > 16:
+        cap -= 2
+        out = [w if i in fixed else min(w, cap) for i, w in enumerate(out)]
+    return out
+
+
+def line_count(text: str, width: int) -> int:
+    """Lines a wrapped cell of `width` units needs for `text` (CJK counts double)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
+
+
+def _row_height(values: Sequence, wrap: set[int], widths: list[int]) -> float | None:
+    lines = max((line_count(_text(values[c]), widths[c]) for c in wrap if c < len(values) and values[c] is not None),
+                default=1)
+    return LINE_HEIGHT * lines + 3 if lines > 1 else None
 
 
 def is_landscape(sheet: Sheet) -> bool:
@@ -155,10 +179,17 @@ def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
         ws.set_row(0, 24)
         r = 1
     header_row = r
+    # Explicit heights for wrapped rows: LibreOffice does not fit row heights of xlsx files on load.
+    height = _row_height(sheet.headers, set(range(len(sheet.headers))), widths)
+    if height:
+        ws.set_row(r, height)
     for c, h in enumerate(sheet.headers):
         ws.write_string(r, c, escape_cell(str(h)), fmts.header)
     for row in sheet.rows:
         r += 1
+        height = _row_height(row, wrap, widths) if wrap else None
+        if height:
+            ws.set_row(r, height)
         for c in range(ncols):
             v = _cell_value(row[c]) if c < len(row) else None
             fmt = col_fmt[c]
