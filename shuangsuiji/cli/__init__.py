@@ -4,3 +4,7 @@ Takes in: the clerk's options. Gives out: plain Chinese text, or the JSON envelo
 and named exit codes. One module per command; each imports the library inside its function,
 so `ssj --help` stays light (no pandas, no openpyxl).
 """
+
+from .i18n import install as _install_chinese
+
+_install_chinese()  # before typer is imported: click's and typer's own text in Simplified Chinese
