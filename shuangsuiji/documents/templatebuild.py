@@ -150,8 +150,8 @@ def summary(path: Path) -> None:
     doc.add_paragraph("　　{{ year }}年，我局按照年度抽查工作计划共组织抽查任务 {{ tasks_total }} 个，"
                       "其中已实施 {{ tasks_done }} 个；部门联合抽查任务实际实施 {{ joint_done }} 个，"
                       "联合抽查占比 {{ joint_share }}（计划占比 {{ joint_planned }}）。"
-                      "共抽取检查对象 {{ drawn }} 户，已检查 {{ inspected }} 户，发现问题 {{ with_problem }} 户，"
-                      "发现问题率 {{ problem_rate }}。")
+                      "共抽取检查对象 {{ drawn }} 户，其中各部门均已录入结果 {{ complete }} 户；"
+                      "各部门共检查 {{ inspections }} 户次，发现问题 {{ with_problem }} 户次，发现问题率 {{ problem_rate }}。")
     _table(doc, ["任务编号", "任务名称", "联合", "状态", "抽取户数", "完成户数"], "t in tasks",
            ["{{ t.number }}", "{{ t.name }}", "{{ t.joint }}", "{{ t.status }}", "{{ t.drawn }}",
             "{{ t.complete }}"])
