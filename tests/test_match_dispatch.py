@@ -59,6 +59,7 @@ def test_team_cell_marks_leader_specialist_and_direct_appointment(tmp_path):
         assert ("专家甲【专家：食品】" in team) == (row[2] in special)
     info_rows = {r[0]: r[1] for r in load_workbook(tmp_path / ALL_FILE)["说明"].iter_rows(min_row=3, values_only=True)}
     assert info_rows["匹配随机种子"] == inp.seed and info_rows["复核方法"].startswith("ssj verify ")
+    assert info_rows["派发时间"] == "2026年5月11日 15:00"  # clerk-facing, not ISO
     assert "直接委派" in info_rows["兜底方式"]
 
 

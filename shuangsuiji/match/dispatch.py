@@ -21,6 +21,7 @@ from ..core.resultcodes import (
     TEMPLATE_SHEET,
     label,
 )
+from ..core.clock import cn_time
 from ..core.workspace import safe_name
 from ..intake.records import Inspector, Target
 from ..sheets.base import Dropdown
@@ -183,7 +184,7 @@ def workload_sheet(info: DispatchInfo, result: MatchResult, dept: str | None) ->
 def info_sheet(info: DispatchInfo, result: MatchResult) -> Sheet:
     rows = [
         ["抽查任务", f"{info.task_number} {info.task_name}"],
-        ["派发时间", info.dispatched],
+        ["派发时间", cn_time(info.dispatched)],
         ["认领确认期限", f"{info.deadline.isoformat()}（派发后 {info.confirm_wd} 个工作日内认领、比对、确认）"],
         ["匹配随机种子", info.seed],
         ["种子 SHA-256", info.seed_sha256],
