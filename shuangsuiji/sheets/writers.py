@@ -225,8 +225,8 @@ def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
     autofilter = sheet.autofilter if sheet.autofilter is not None else ncols > 2
     if autofilter and sheet.headers:
         ws.autofilter(header_row, 0, max(last_data, header_row), ncols - 1)
-    if sheet.chart is not None and last_data > header_row:
-        _chart(wb, ws, sheet, sheet.chart, header_row, last_data)
+    if sheet.chart is not None and any(row[c] for row in sheet.rows for c in sheet.chart.series if c < len(row)):
+        _chart(wb, ws, sheet, sheet.chart, header_row, last_data)  # no chart while every value is empty
     # Print: A4, orientation by width, one page wide, title + header on every page, page numbers.
     ws.set_paper(9)
     if is_landscape(sheet):
