@@ -92,7 +92,7 @@ def test_template_locks_prefilled_columns_and_offers_problem_types_only_under_a(
         assert ws.cell(row=3, column=col[h]).protection.locked is False, h
     dvs = {str(dv.sqref).split(":")[0][:1]: dv for dv in ws.data_validations.dataValidation}
     problem = dvs["H"]
-    assert problem.formula1.startswith('IF(LEFT($G3,2)="A ",选项!$A$1:$A$9')
+    assert problem.formula1.startswith('IF(LEFT($G3,2)="A ",\'选项\'!$A$1:$A$9')
     assert dvs["K"].type == "date" and dvs["L"].type == "date"
     assert wb["选项"].sheet_state == "hidden"
     assert [wb["选项"].cell(row=r, column=1).value for r in (1, 9)] == ["2 违反市场监管相关规定", "G 违反其他部门相关规定"]

@@ -250,7 +250,7 @@ def _dropdown(ws, sheet: Sheet, dd: Dropdown, first: int, last: int, names: dict
         n = len(names)
         names[(sheet.name, dd.column)] = str(n)
         letter = xl_col_to_name(n)
-        src = f"{OPTIONS_SHEET}!${letter}$1:${letter}${len(dd.choices)}"
+        src = f"'{OPTIONS_SHEET}'!${letter}$1:${letter}${len(dd.choices)}"
         cond = xl_rowcol_to_cell(first, cond_col, col_abs=True)
         opts["source"] = f'=IF(LEFT({cond},{len(prefix)})="{prefix}",{src},"")'
         opts["error_message"] = f"只有「{sheet.headers[cond_col]}」为 {prefix.strip()} 时才填写本列，请从下拉列表中选择。"
