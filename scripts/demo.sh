@@ -46,6 +46,8 @@ for T in T01 T02; do
   step "6. [$T] 匹配检查人员、派发 ssj match（$day 15:00）"
   SSJ_NOW="${day}T15:00:00+08:00" "$SSJ" match --plan "$PLAN" --task "$T" \
     --seed "${!match_seed_var}" --seed-source "演示：第二次现场掷骰"
+  step "6b. [$T] 检查告知书和现场检查记录表 ssj documents"
+  SSJ_NOW="${day}T16:00:00+08:00" "$SSJ" documents --plan "$PLAN" --task "$T"
   step "7. [$T] （演示）各部门填写检查结果，放入 data/results/$T/"
   "$PY" "$ROOT/scripts/fill_sample_results.py" --plan "$PLAN" --task "$T" --until "${RESULTS_BY[$T]}"
   step "8. [$T] 校验结果并公示 ssj publish（${PUBLISH_DAY[$T]}）"

@@ -14,7 +14,7 @@ PKG = Path(__file__).resolve().parents[1] / "shuangsuiji"
 # Lower rank = earlier in the clerk's year (or more basic). A module may import its own stage and
 # stages of a lower rank only. verify, deadlines and sample are leaves beside one another.
 RANK = {"core": 0, "sheets": 1, "plan": 2, "intake": 3, "draw": 4, "match": 5, "publish": 6,
-        "verify": 7, "deadlines": 7, "sample": 7, "cli": 9}
+        "verify": 7, "deadlines": 7, "sample": 7, "documents": 7, "cli": 9}
 LONG_ALLOWED = {"match/flow.py"}  # one algorithm (see match/__init__.py)
 MAX_LINES = 400
 

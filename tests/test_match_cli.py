@@ -92,11 +92,11 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
     from openpyxl import load_workbook
 
     office = load_workbook(folder / "派发单-全部.xlsx")["派发单"]
-    assert [c.value for c in office[2]][:3] == ["序号", "统一社会信用代码", "企业名称"]
-    first = [c.value for c in office[3]]
+    assert [c.value for c in office[2]][:6] == ["组长", "序号", "统一社会信用代码", "企业名称", "住所", "属地监管所"]
     team1 = manifest["teams"][0]
-    assert first[1] == team1["credit_code"] and first[2] == team1["name"]
-    assert "【组长】" in first[6] and "执法证号" in first[6] and "城中区卫生健康局：" in first[6]
+    (first,) = [[c.value for c in r] for r in office.iter_rows(min_row=3) if r[2].value == team1["credit_code"]]
+    assert first[3] == team1["name"] and first[7].startswith("城中区市场监督管理局：" + first[0].split("（")[0] + "【组长】")
+    assert "【组长】" in first[7] and "执法证号" in first[7] and "城中区卫生健康局：" in first[7]
     assert first[8].date() == deadline
     assert office.max_row == 2 + len(selected)
     for dept, name in (("SCJG", "城中区市场监督管理局"), ("WSJK", "城中区卫生健康局")):
@@ -109,7 +109,7 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
         assert all(r[1] == "城中市监抽查〔2026〕2号" and r[4] == name and r[6] is None for r in rows)
         formulas = " ".join(dv.formula1 for dv in sheet.data_validations.dataValidation)
         assert label("A") in formulas and FOLLOW_UPS[1] in formulas and "现场检查" in formulas
-        assert len(sheet.data_validations.dataValidation) == 4
+        assert len(sheet.data_validations.dataValidation) == 6  # 4 lists, 2 date checks
         dates = [TEMPLATE_HEADERS.index("检查日期"), TEMPLATE_HEADERS.index("录入日期")]
         assert all(sheet.cell(row=r, column=c + 1).number_format == "yyyy-mm-dd"
                    for r in range(3, 3 + len(rows)) for c in dates)

@@ -419,3 +419,21 @@ def test_fill_sample_results_is_deterministic_and_publishable(invoke, tmp_path):
     assert r.json["data"]["published"] == 60
     results = [row[6] for row in read_csv(ws.root / "out" / "T02" / "publish" / "v1" / "公示结果.csv")[1:]]
     assert results.count("未发现问题") > 20 and any(x.startswith("发现问题待后续处理；") for x in results)
+
+
+def test_a_rejection_writes_the_problem_list_and_prints_problems_grouped_by_kind(invoke, ws):
+    bad = [result_row(A, "WSJK", result="Z"), result_row(B, "WSJK", result="Q"), result_row(C, "WSJK", result="Z")]
+    fill(ws, wsjk=bad)
+    r = invoke("publish", "--plan", ws.plan, "--task", "T02", "--today", "2026-09-01")
+    assert r.exit_code == 3
+    assert f"[错误] 结果录入-{WS}.xlsx 结果代码、问题类型或后续处置无效：3 处（第 3、4、5 行）" in r.stderr
+    assert f"例：{results_dir(ws) / f'结果录入-{WS}.xlsx'} 工作表「检查结果录入」 第3行 「检查结果」列" in r.stderr
+    assert f"[错误] 结果录入-{WS}.xlsx 部门未被派发该对象：1 处（第 4 行）" in r.stderr  # B is SCJG's only
+    assert "全部 4 处问题（逐条写明文件、工作表、行、列）见 out/T02/问题清单.xlsx" in r.stderr
+    assert "「检查结果」列：检查结果「Q」" not in r.stderr  # grouped, not listed one by one
+    assert not (ws.root / "out" / "T02" / "publish").exists()  # nothing published
+    sheet = load_workbook(ws.root / "out" / "T02" / "问题清单.xlsx")["问题清单"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [(r[2], r[3], r[6]) for r in rows] == [(3, "检查结果", "错误"), (4, "检查部门", "错误"),
+                                                 (4, "检查结果", "错误"), (5, "检查结果", "错误")]
+    assert rows[2][5].startswith("检查结果「Q」不是有效代码") and rows[0][0].endswith(f"结果录入-{WS}.xlsx")

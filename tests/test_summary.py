@@ -34,7 +34,8 @@ def case(tmp_path):
              factories.target(512, 信用风险分类="高")]
     factories.targets_file(data, rows)
     factories.officers_file(data, [factories.officer(1), factories.officer(2, 部门="WSJK")])
-    record_draw(ws, "T01", {"低": [A], "高": [B]})
+    # The pools committed at T01's draw (30 低, 3 高), not today's roster (5 低, 3 高), are the base.
+    record_draw(ws, "T01", {"低": [A], "高": [B]}, pools={"低": 30, "高": 3})
     record_match(ws, "T01", {A: ("甲", ["SCJG"]), B: ("乙", ["SCJG"])})
     record_draw(ws, "T02", {"默认": [C, D]})
     record_match(ws, "T02", {C: ("丙", ["SCJG", "WSJK"]), D: ("丁", ["SCJG", "WSJK"])})
@@ -79,12 +80,15 @@ def test_summary_figures_on_a_known_case(invoke, case):
     assert (tasks["T01"]["status"], tasks["T01"]["complete"]) == ("已派发", 2)
     assert (tasks["T02"]["entities"], tasks["T02"]["complete"]) == (2, 1)
     assert tasks["T03"]["status"] == "未抽取" and tasks["T03"]["departments"] == []
-    assert (data["joint_tasks"], data["total_tasks"]) == (2, 3)
+    # carried out: T01 and T02 (dispatched), one of them joint; the plan has 2 joint of 3
+    assert (data["joint_tasks"], data["total_tasks"], data["joint_share"]) == (1, 2, 0.5)
+    assert (data["planned_joint_tasks"], data["planned_total_tasks"]) == (2, 3)
+    # only the non-directed T01 counts, against its own committed pools: each stratum took its quota
     assert data["risk"] == [
-        {"risk": "低", "population": 5, "drawn": 2, "coverage": 0.4, "planned": 0.03},
-        {"risk": "一般", "population": 1, "drawn": 0, "coverage": 0.0, "planned": None},
-        {"risk": "较高", "population": 0, "drawn": 0, "coverage": None, "planned": None},
-        {"risk": "高", "population": 3, "drawn": 2, "coverage": 2 / 3, "planned": 0.3},
+        {"risk": "低", "population": 30, "drawn": 1, "coverage": 1 / 30, "planned": 0.03, "reached": True, "tasks": 1},
+        {"risk": "一般", "population": 0, "drawn": 0, "coverage": None, "planned": None, "reached": None, "tasks": 0},
+        {"risk": "较高", "population": 0, "drawn": 0, "coverage": None, "planned": None, "reached": None, "tasks": 0},
+        {"risk": "高", "population": 3, "drawn": 1, "coverage": 1 / 3, "planned": 0.3, "reached": True, "tasks": 1},
     ]
 
 
@@ -105,10 +109,11 @@ def test_summary_workbook_has_the_tables_and_a_bar_chart(invoke, case):
     charts = dist._charts
     assert len(charts) == 1 and len(charts[0].series) == 4  # codes 1, A, E, F occur
     plan_rows = [[c.value for c in row] for row in wb["全计划"].iter_rows(min_row=3)]
-    assert plan_rows[0][:2] == ["联合抽查占比", "66.7%"]
+    assert plan_rows[0][:2] == ["联合抽查占比（实际实施）", "50.0%"]
+    assert plan_rows[1][:2] == ["联合抽查占比（计划）", "66.7%"]
     risk = [[c.value for c in row] for row in wb["风险分类覆盖"].iter_rows(min_row=3)]
-    assert risk[0] == ["低", 5, 2, "40.0%", "3.0%", "是"]
-    assert risk[3] == ["高", 3, 2, "66.7%", "30.0%", "是"]
+    assert risk[0] == ["低", 30, 1, 1, "3.3%", "3.0%", "是"]
+    assert risk[3] == ["高", 3, 1, 1, "33.3%", "30.0%", "是"]
 
 
 def test_summary_text_for_the_terminal(invoke, case):
@@ -116,13 +121,15 @@ def test_summary_text_for_the_terminal(invoke, case):
     r = invoke("summary", "--plan", plan, "--task", "T02", "--today", "2026-09-01")
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "抽查工作总结（截至 2026-09-01）"
+    assert lines[0] == "抽查工作总结（截至 2026年9月1日）"
     assert lines[1] == "测试市监抽查〔2026〕2号「公共场所部门联合抽查」（联合抽查）：已派发，抽取 2 户，完成 1 户"
     assert lines[2] == f"  {SC}：抽取 2，已检查 2，未检查 0；结果 1×1 F×1；发现问题率 0.0%；后续处置 —；逾期录入 0"
     assert lines[3] == f"  {WS}：抽取 2，已检查 1，未检查 1；结果 E×1；发现问题率 100.0%；后续处置 责令改正×1；逾期录入 0"
-    assert "联合抽查占比：66.7%（2/3）" in lines
-    assert any(line.startswith("风险分类覆盖率：低 40.0%（2/5，计划 3.0%）") for line in lines)
-    assert lines[-1].startswith("已写入 out/summary/抽查工作总结-")
+    assert "联合抽查占比：50.0%（已实施 2 个任务中联合 1 个）；计划占比 66.7%（2/3）" in lines
+    assert any(line.startswith("风险分类覆盖率（以抽取时固定的名录为基数）：低 3.3%（抽取 1 户，计划 3.0%）")
+               for line in lines)
+    assert lines[-2].startswith("已写入 out/summary/抽查工作总结-") and lines[-2].endswith(".xlsx")
+    assert lines[-1].startswith("已写入总结材料草稿 out/summary/总结材料-") and ".docx（" in lines[-1]
 
 
 def test_summary_after_publication_shows_the_version(invoke, case):
@@ -175,3 +182,21 @@ def test_a_year_without_calendar_data_is_not_guessed(case):
 def test_planned_ratios_come_from_non_directed_tasks(case):
     _, plan = case
     assert planned_ratios(load_plan(plan).plan) == {"低": 0.03, "高": 0.3}
+
+
+def test_summary_writes_a_word_draft_with_the_figures_and_the_three_sections(invoke, case):
+    from shuangsuiji.documents.templatebuild import template_text
+
+    ws, plan = case
+    r = invoke("summary", "--plan", plan, "--today", "2026-09-01", "--json")
+    assert r.exit_code == 0, r.stdout
+    doc = template_text(ws.root / r.json["data"]["document"])
+    assert "{{" not in doc and "{%" not in doc
+    assert "（草稿，统计截至 2026年9月1日" in doc
+    for heading in ("一、工作开展情况", "二、发现的问题", "三、下一步工作打算"):
+        assert heading in doc
+    assert "共组织抽查任务 3 个，其中已实施 2 个" in doc
+    assert "联合抽查占比 50.0%（计划占比 66.7%）" in doc
+    assert "共抽取检查对象 4 户" in doc
+    assert "低 | 30 | 1 | 3.3% | 3.0% | 是" in doc
+    assert "测试市监抽查〔2026〕2号 | 公共场所部门联合抽查 | 是 | 已派发 | 2 | 1" in doc

@@ -330,6 +330,7 @@ def test_next_year_warning_from_1_november(cal):
     assert cal.next_year_warning(D("2026-10-31")) is None
     w = cal.next_year_warning(D("2026-11-01"))
     assert w is not None and "2027" in w and "data/calendar/2027.yaml" in w
+    assert w.startswith("今天是 2026年11月1日，") and w.count("data/calendar/2027.yaml") == 1  # stated once
     assert cal.next_year_warning(D("2026-12-31")) is not None
     assert cal.next_year_warning(D("2025-11-01")) is None  # 2026 is covered
 
@@ -456,3 +457,13 @@ def test_cli_calendar_bad_override_exit_3(invoke, tmp_path):
     r = invoke("calendar", "show", "2027", "--workspace", ws, "--json")
     assert r.exit_code == 3
     assert "字段「notice」" in r.json["errors"][0]["message"]
+
+
+def test_clerk_facing_times_read_in_chinese():
+    from datetime import datetime, timezone
+
+    from shuangsuiji.core.clock import cn_date, cn_time
+
+    assert cn_time("2026-12-01T23:08:41+08:00") == "2026年12月1日 23:08"
+    assert cn_time(datetime(2026, 12, 1, 15, 8, tzinfo=timezone.utc)) == "2026年12月1日 23:08"  # Beijing time
+    assert cn_date(D("2027-01-05")) == "2027年1月5日"

@@ -125,9 +125,12 @@ MAX_PROBLEMS_SHOWN = 20
 def _print_error(error: SsjError) -> None:
     econ = err_console()
     econ.print(f"错误：{error.message}", style="bold red", markup=False, highlight=False, soft_wrap=True)
-    for p in error.problems[:MAX_PROBLEMS_SHOWN]:
+    grouped = getattr(error, "summary_lines", None)  # set by commands that write a problem list
+    for line in grouped or []:
+        econ.print(line, markup=False, highlight=False, soft_wrap=True)
+    for p in [] if grouped else error.problems[:MAX_PROBLEMS_SHOWN]:
         econ.print(f"  - {p.message()}", markup=False, highlight=False, soft_wrap=True)
-    if len(error.problems) > MAX_PROBLEMS_SHOWN:
+    if not grouped and len(error.problems) > MAX_PROBLEMS_SHOWN:
         econ.print(f"  …… 另有 {len(error.problems) - MAX_PROBLEMS_SHOWN} 处问题（用 --json 查看全部）",
                    markup=False, highlight=False, soft_wrap=True)
     if error.hint:

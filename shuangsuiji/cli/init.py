@@ -23,10 +23,14 @@ def init(
         from ..core.clock import now
         from ..sample.workspace import SAMPLE_PLAN, create_workspace
 
+        from ..documents.templates import copy_defaults
+
         files = create_workspace(directory, now=now())
+        files += copy_defaults(directory)  # the office edits these; ssj documents and summary use them
         plan = f"plans/{SAMPLE_PLAN}"
         lines = [f"已建立工作区：{directory}", *[f"  {f.as_posix()}" for f in files],
                  "  data/results/、data/calendar/、out/（空目录）",
+                 "  templates/ 中的 Word 模板（检查记录表、告知书、总结材料）可按本单位格式修改",
                  "下一步：",
                  f"  1. cd {directory}",
                  f"  2. ssj check --plan {plan}          检查计划和名录，查看 out/check/问题清单.xlsx",

@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "substitute",
     "verify",
     "match",
+    "documents",
     "publish",
     "summary",
 ]

@@ -29,6 +29,7 @@ def publish(
 ) -> None:
     def body() -> Result:
         from ..core.clock import now
+        from ..core.errors import InputInvalid
         from ..core.workspace import find_workspace
         from ..plan.load import load_plan
         from ..publish.publication import Options
@@ -41,10 +42,27 @@ def publish(
         opts = Options(partial=partial, encoding=encoding, correction=correction, reason=reason)
         day = resolve_today(today)
         with progress_for(json_out) as bar:
-            pub = do_publish(ws, lp, the_task, list(results or []), today=day, now=now(), opts=opts, progress=bar)
+            try:
+                pub = do_publish(ws, lp, the_task, list(results or []), today=day, now=now(), opts=opts,
+                                 progress=bar)
+            except InputInvalid as e:
+                if e.problems:
+                    _problem_list(ws, the_task, e)
+                raise
         return _result(ws, the_task, pub)
 
     run("publish", json_out, body, traceback)
+
+
+def _problem_list(ws, task, error) -> None:
+    """Write 问题清单.xlsx and let the terminal show the problems grouped by kind."""
+    from ..publish.problems import summary_lines, write_problem_list
+
+    with ws.lock():
+        path = write_problem_list(ws.task_dir(task.id), error.problems, f"{task.number}「{task.name}」")
+    shown = ws.rel(path)
+    error.summary_lines = summary_lines(error.problems, shown)
+    error.hint = (error.hint + " " if error.hint else "") + f"全部问题见 {shown}。"
 
 
 def _result(ws, task, pub) -> Result:

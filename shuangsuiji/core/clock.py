@@ -35,3 +35,17 @@ def today() -> date:
 
 def stamp(moment: datetime) -> str:
     return moment.astimezone(TZ).isoformat(timespec="seconds")
+
+
+def cn_date(day: date) -> str:
+    """What a clerk reads: 2026年12月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_time(moment: datetime | str) -> str:
+    """What a clerk reads: 2026年12月1日 23:08 (Beijing time; ISO text accepted)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(TZ)
+    return f"{cn_date(moment.date())} {moment:%H:%M}"

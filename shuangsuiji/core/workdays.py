@@ -259,12 +259,13 @@ class WorkCalendar:
             except CalendarOverrideInvalid as exc:
                 return f"{year} 年的日历覆盖文件 {path} 无效，{year} 年的期限无法计算：{exc.message}"
             except CalendarMissing:
+                day = f"{today.year}年{today.month}月{today.day}日"
                 if always:
-                    return (f"今天是 {today.isoformat()}，但本年（{year} 年）的节假日安排尚未录入，"
+                    return (f"今天是 {day}，但本年（{year} 年）的节假日安排尚未录入，"
                             f"所有期限都无法计算。请添加 {path}（或升级 {LIBRARY}）。")
-                return (f"今天是 {today.isoformat()}，{year} 年的节假日安排尚未录入"
+                return (f"今天是 {day}，{year} 年的节假日安排尚未录入"
                         f"（{library_label()} 不含 {year} 年，也没有 {path}）。"
-                        f"国务院办公厅通常在每年 11 月前后发布次年安排；发布后请添加 {path}"
+                        f"国务院办公厅通常在每年 11 月前后发布次年安排；发布后请添加该文件"
                         f"（或升级 {LIBRARY}）。在此之前，凡落入 {year} 年的期限都无法计算。")
         return None
 

@@ -20,6 +20,8 @@ HEADERS = [
     "抽查比例/数量", "检查方式", "发起部门", "配合部门", "抽取日期", "计划开展时间", "抽查完成时限", "备注",
 ]
 DATE_COLUMNS = (11, 13)
+# Column widths that fit A4 landscape at a readable scale; long texts wrap within them.
+PRINT_WIDTHS = dict(enumerate([3, 12, 14, 14, 18, 14, 6, 22, 6, 10, 10, 10, 10, 10, 14]))
 
 SHEET_OWN = "各部门抽查计划"
 SHEET_JOINT = "部门联合抽查计划"
@@ -136,7 +138,7 @@ def sheets(plan: Plan) -> list[Sheet]:
             continue
         numbered = [(i, *cells[1:]) for i, cells in enumerate(mine, 1)]
         out.append(Sheet(name=name, headers=HEADERS, rows=numbered, title=_title(plan, kind),
-                         date_columns=DATE_COLUMNS, col_widths={4: 40, 5: 30, 7: 40, 14: 30}))
+                         date_columns=DATE_COLUMNS, col_widths=PRINT_WIDTHS, landscape=True))
     return out
 
 

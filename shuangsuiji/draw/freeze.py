@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
+from ..core.clock import cn_time
 from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
 from ..core.perf import gc_paused
@@ -126,7 +127,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     state = TaskState(ws, task.id)
     reason = reason.strip() if reason else None
     if state.freezes and not reason:
-        raise StateError(f"任务 {task.id} 已于 {state.latest_freeze['time']} 固定过名录（承诺码 "
+        raise StateError(f"任务 {task.id} 已于 {cn_time(state.latest_freeze['time'])} 固定过名录（承诺码 "
                          f"{state.latest_freeze['data'].get('code')}）。",
                          hint="如需重新固定（例如修正名录后），请加 --reason 说明理由；"
                               "新的承诺码需要重新公布。")

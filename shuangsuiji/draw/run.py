@@ -20,6 +20,7 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from .. import __version__
+from ..core.clock import cn_time
 from ..core.errors import ExitCode, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
 from ..core.perf import gc_paused
@@ -152,12 +153,12 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
     if not dry_run:
         if previous and not redo:
             first = previous[-1]
-            raise StateError(f"任务 {task.id} 已于 {first['time']} 正式抽取，不能再次正式抽取。",
+            raise StateError(f"任务 {task.id} 已于 {cn_time(first['time'])} 正式抽取，不能再次正式抽取。",
                              hint="如确需重做（须有正当理由并记录），加 --redo --reason 理由；"
                                   "只想演练请用 --dry-run。")
         other = drawn_under_other_id(ws, task)
         if other is not None:
-            raise StateError(f"任务编号「{task.number}」已于 {other['time']} 以任务简称 {other['task']} 正式抽取"
+            raise StateError(f"任务编号「{task.number}」已于 {cn_time(other['time'])} 以任务简称 {other['task']} 正式抽取"
                              f"（{other['data']['manifest']}），不能以 {task.id} 再次正式抽取。",
                              hint=f"任务简称被改过时，请在计划中改回 {other['task']}；确需重做须用原简称并加 "
                                   "--redo --reason 理由。")
@@ -298,8 +299,8 @@ def _workbook(manifest: dict, details: tuple[list[str], dict[str, list]], lp: Lo
         ["抽查任务", f"{manifest['task_number']} {manifest['task_name']}"],
         ["计划", lp.plan.title or lp.plan.doc_number],
         ["承诺码（固定名录）", manifest["commitment_code"] or ""],
-        ["固定名录时间", manifest["frozen_at"]],
-        ["抽取时间", manifest["drawn_at"]],
+        ["固定名录时间", cn_time(manifest["frozen_at"])],
+        ["抽取时间", cn_time(manifest["drawn_at"])],
         ["公开随机种子", manifest["seed"]],
         ["种子 SHA-256", manifest["seed_sha256"]],
         ["种子来源", manifest["seed_source"] or ""],

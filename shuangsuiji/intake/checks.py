@@ -72,12 +72,14 @@ def inspector_summary(lp: LoadedPlan, rosters: Rosters) -> dict:
     return out
 
 
-def problem_groups(problems: list[Problem]) -> list[dict]:
+def problem_groups(problems: list[Problem], labels: dict[str, str] | None = None) -> list[dict]:
+    """Problems grouped by severity, file and kind (`labels`: code -> kind name; default the rosters')."""
+    labels = LABELS if labels is None else labels
     groups: dict[tuple, dict] = {}
     for p in problems:
-        key = (p.severity, p.file, p.code if p.code in LABELS else p.reason)
+        key = (p.severity, p.file, p.code if p.code in labels else p.reason)
         g = groups.setdefault(key, {"severity": p.severity, "file": p.file, "code": p.code,
-                                    "label": LABELS.get(p.code, p.reason), "count": 0, "rows": [], "example": p.message()})
+                                    "label": labels.get(p.code, p.reason), "count": 0, "rows": [], "example": p.message()})
         g["count"] += 1
         if p.row is not None and len(g["rows"]) < ROW_LIST:
             g["rows"].append(p.row)
@@ -124,11 +126,12 @@ def problem_lines(rosters: Rosters, groups: list[dict]) -> list[str]:
     return out
 
 
-def write_problems(out_dir: Path, problems: list[Problem], lines: list[str]) -> Path:
+def write_problems(out_dir: Path, problems: list[Problem], lines: list[str], heading: str = "ssj check 概况",
+                   name: str = WORKBOOK) -> Path:
     rows = [[p.file or "", p.sheet or "", p.row, p.column or "", p.value or "", p.reason, SEVERITY.get(p.severity, p.severity)]
             for p in problems]
     errors = sum(p.severity == "error" for p in problems)
     title = f"问题清单：错误 {errors} 处，警告 {len(problems) - errors} 处（严重程度为「错误」的行未纳入名录）"
     sheets = [Sheet("问题清单", PROBLEM_HEADERS, rows, title=title, col_widths={5: 60}),
-              Sheet("概况", ["ssj check 概况"], [[line] for line in lines])]
-    return write_xlsx(Path(out_dir) / WORKBOOK, sheets)
+              Sheet("概况", [heading], [[line] for line in lines])]
+    return write_xlsx(Path(out_dir) / name, sheets)

@@ -11,7 +11,10 @@ recorded in the ledger.
 - model.py      rules, inputs and teams; teams.py `match()` (departments, fallbacks, leaders,
                 specialists); diagnosis.py Chinese infeasibility diagnoses
 - prepare.py    the checked inputs of a task; outputs.py manifest and files; run.py
-                `match_from_plan`; dispatch.py the workbooks; fairness.py `fairness_from_plan`
+                `match_from_plan`; dispatch.py the workbooks (grouped by team leader, the results
+                template with locked pre-filled columns); fairness.py `fairness_from_plan`
+- dispatched.py `load_dispatched`: the match in force read back (teams, entity details, officer
+                names) for the documents stage
 - verify.py     `verify_match_manifest` (recompute a match)
 Uses core, sheets, plan, intake and draw's public names (manifest reader, seeds, officers).
 """

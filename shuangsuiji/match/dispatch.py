@@ -21,6 +21,7 @@ from ..core.resultcodes import (
     TEMPLATE_SHEET,
     label,
 )
+from ..core.clock import cn_time
 from ..core.workspace import safe_name
 from ..intake.records import Inspector, Target
 from ..sheets.base import Dropdown
@@ -29,6 +30,8 @@ from .teams import DIRECT, NEIGHBOUR, ItemRule, MatchResult, Member, Team
 
 INTERNAL = "内部文件，含执法人员信息，不得公开"
 ALL_FILE = "派发单-全部.xlsx"
+# Columns the department types into; the rest (codes, names, task, items) are pre-filled and locked.
+ENTRY_HEADERS = ["检查结果", "问题类型", "后续处置", "检查方式", "检查日期", "录入日期", "备注"]
 
 
 @dataclass
@@ -91,13 +94,20 @@ def member_text(m: Member, officers: dict[str, Inspector], info: DispatchInfo) -
     return f"{o.name}{mark}（执法证号 {o.credential_no or o.id}）"
 
 
+def leader_first(team: Team, info: DispatchInfo) -> list[tuple[str, str]]:
+    """The departments of a team, the leader's department first (plan order otherwise)."""
+    lead = next((m.department for m in team.members if m.leader), None)
+    return sorted(info.departments, key=lambda d: d[0] != lead)
+
+
 def team_text(team: Team, officers: dict[str, Inspector], info: DispatchInfo, only: str | None = None,
               skip: str | None = None) -> str:
+    """Members by department, the leader's department first and the leader first within it."""
     parts = []
-    for dept, name in info.departments:
+    for dept, name in leader_first(team, info):
         if dept == skip or (only is not None and dept != only):
             continue
-        ms = [m for m in team.members if m.department == dept]
+        ms = sorted((m for m in team.members if m.department == dept), key=lambda m: not m.leader)
         if ms:
             parts.append(f"{name}：" + "、".join(member_text(m, officers, info) for m in ms))
     return "；".join(parts)
@@ -121,19 +131,25 @@ def items_text(info: DispatchInfo, dept: str | None = None) -> str:
     return "、".join(i.name for i in info.items if dept is None or i.department == dept)
 
 
+def leader_key(team: Team) -> tuple:
+    """Sort key grouping teams by their leader (a leader's targets together), then by number."""
+    m = next((m for m in team.members if m.leader), None)
+    return (m is None, m.department if m else "", m.officer_id or "" if m else "", team.no)
+
+
 # --------------------------------------------------------------------------- the office's workbook
 
 def office_sheets(info: DispatchInfo, result: MatchResult, by_code: dict[str, Target]) -> list[Sheet]:
-    headers = ["序号", "统一社会信用代码", "企业名称", "住所", "属地监管所", "检查事项", "检查组（部门：姓名、执法证号）",
-               "组长", "认领确认期限", "备注"]
+    headers = ["组长", "序号", "统一社会信用代码", "企业名称", "住所", "属地监管所", "检查事项",
+               "检查组（组长在前；部门：姓名、执法证号）", "认领确认期限", "备注"]
     rows = []
-    for team in result.teams:
+    for team in sorted(result.teams, key=leader_key):
         t = by_code[team.credit_code]
-        rows.append([team.no, t.credit_code, t.name, t.address, t.area, items_text(info),
-                     team_text(team, result.officers, info), leader_text(team, result.officers, info),
-                     info.deadline, notes_text(team)])
+        rows.append([leader_text(team, result.officers, info), team.no, t.credit_code, t.name, t.address, t.area,
+                     items_text(info), team_text(team, result.officers, info), info.deadline, notes_text(team)])
     main = Sheet("派发单", headers, rows, title=f"{info.task_number} {info.task_name} 派发单（{INTERNAL}）",
-                 date_columns=[8], text_columns=[1], col_widths={6: 60, 9: 40})
+                 date_columns=[8], text_columns=[2],
+                 col_widths={0: 16, 1: 4, 2: 19, 3: 20, 4: 20, 5: 10, 6: 20, 7: 44, 8: 10, 9: 20}, landscape=True)
     return [main, workload_sheet(info, result, None), info_sheet(info, result)]
 
 
@@ -168,7 +184,7 @@ def workload_sheet(info: DispatchInfo, result: MatchResult, dept: str | None) ->
 def info_sheet(info: DispatchInfo, result: MatchResult) -> Sheet:
     rows = [
         ["抽查任务", f"{info.task_number} {info.task_name}"],
-        ["派发时间", info.dispatched],
+        ["派发时间", cn_time(info.dispatched)],
         ["认领确认期限", f"{info.deadline.isoformat()}（派发后 {info.confirm_wd} 个工作日内认领、比对、确认）"],
         ["匹配随机种子", info.seed],
         ["种子 SHA-256", info.seed_sha256],
@@ -197,19 +213,22 @@ def info_sheet(info: DispatchInfo, result: MatchResult) -> Sheet:
 
 def department_sheets(info: DispatchInfo, result: MatchResult, by_code: dict[str, Target], dept: str) -> list[Sheet]:
     name = info.name(dept)
-    headers = ["序号", "统一社会信用代码", "企业名称", "住所", "本部门检查事项", "本部门人员（姓名、执法证号）",
-               "组长", "其他部门人员", "认领确认期限", "备注"]
+    headers = ["组长", "序号", "统一社会信用代码", "企业名称", "住所", "属地监管所", "本部门检查事项",
+               "本部门人员（姓名、执法证号）", "其他部门人员", "认领确认期限", "备注"]
     rows = []
-    for team in result.teams:
+    for team in sorted(result.teams, key=leader_key):
         if not any(m.department == dept for m in team.members):
             continue
         t = by_code[team.credit_code]
-        own = "、".join(member_text(m, result.officers, info) for m in team.members if m.department == dept)
-        rows.append([team.no, t.credit_code, t.name, t.address, items_text(info, dept), own,
-                     leader_text(team, result.officers, info),
-                     team_text(team, result.officers, info, skip=dept), info.deadline, notes_text(team, dept)])
+        own = "、".join(member_text(m, result.officers, info)
+                       for m in sorted(team.members, key=lambda m: not m.leader) if m.department == dept)
+        rows.append([leader_text(team, result.officers, info), team.no, t.credit_code, t.name, t.address, t.area,
+                     items_text(info, dept), own, team_text(team, result.officers, info, skip=dept),
+                     info.deadline, notes_text(team, dept)])
     main = Sheet("派发单", headers, rows, title=f"{info.task_number} {info.task_name} 派发单 —— {name}（{INTERNAL}）",
-                 date_columns=[8], text_columns=[1], col_widths={5: 40, 7: 50})
+                 date_columns=[9], text_columns=[2],
+                 col_widths={0: 16, 1: 4, 2: 19, 3: 20, 4: 20, 5: 10, 6: 16, 7: 28, 8: 28, 9: 10, 10: 16},
+                 landscape=True)
     return [main, workload_sheet(info, result, dept)]
 
 
@@ -233,11 +252,13 @@ def template_sheet(info: DispatchInfo, result: MatchResult, by_code: dict[str, T
     dropdowns = [
         Dropdown(col["检查结果"], [label(c) for c in RESULT_CODES], prompt="从列表中选择检查结果"),
         Dropdown(col["问题类型"], [label(c) for c in PROBLEM_SUBCODES], strict=False,
-                 prompt="检查结果为 A 时选择问题类型；多个类型可用、分隔"),
+                 prompt="检查结果为 A 时选择问题类型；多个类型可用、分隔", only_when=(col["检查结果"], "A ")),
         Dropdown(col["后续处置"], FOLLOW_UPS, prompt="发现问题时选择后续处置"),
         Dropdown(col["检查方式"], list(info.methods), prompt="选择检查方式"),
     ]
     return Sheet(TEMPLATE_SHEET, TEMPLATE_HEADERS, rows,
                  title=f"{info.task_number} {info.task_name} 检查结果录入表 —— {name}",
                  dropdowns=dropdowns, date_columns=[col["检查日期"], col["录入日期"]],
-                 text_columns=[col["统一社会信用代码"]])
+                 text_columns=[col["统一社会信用代码"]], protect=True, entry_columns=[col[h] for h in ENTRY_HEADERS],
+                 col_widths={col["企业名称"]: 24, col["检查事项"]: 24, col["问题类型"]: 20, col["备注"]: 20},
+                 landscape=True)

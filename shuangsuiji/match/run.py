@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from ..core.clock import cn_time
 from ..core.errors import StateError
 from ..core.progress import report
 from ..core.workspace import Workspace
@@ -46,7 +47,7 @@ def run_match(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: date
         raise _usage("--reason 只用于重新匹配，须与 --redo 一起使用。")
     previous = [e for e in TaskState(ws, task.id).entries if e["kind"] == "match"]
     if previous and not redo:
-        raise StateError(f"任务 {task.id} 已于 {previous[-1]['time']} 匹配派发（{previous[-1]['data']['manifest']}），"
+        raise StateError(f"任务 {task.id} 已于 {cn_time(previous[-1]['time'])} 匹配派发（{previous[-1]['data']['manifest']}），"
                          "不能再次匹配。",
                          hint="如确需重新匹配（如抽取重做、人员变动），加 --redo --reason 理由；原派发单保留备查。")
     if redo and not previous:

@@ -8,6 +8,8 @@ and the summary workbook.
 - validate.py   `validate`, `load_expected`, `Expected` (what was dispatched, with substitutions)
 - record.py     what the public sees, per entity (pure); files.py the files of one version
 - publication.py `publish`, `Options` (versions, corrections, the ledger entry)
-- summary.py    `build_summary`; summaryfiles.py its workbook
+- summary.py    `build_summary` (coverage against the pools committed at the draws, joint share of
+                tasks carried out); summaryfiles.py its workbook (with chart), `pct`
+- problems.py   a rejection's 问题清单.xlsx and the grouped terminal summary
 Uses core, sheets, plan, intake, draw and match's public names.
 """

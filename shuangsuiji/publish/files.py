@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..core.clock import cn_time
 from ..core.fileio import canonical_json, sha256_file, staged_dir, write_json_atomic
 from ..core.resultcodes import label
 from ..sheets.writers import Sheet, write_csv, write_xlsx
@@ -140,7 +141,7 @@ def _version_rows(pub: Published, ctx: Context) -> list[list]:
         ["发布时间", ctx.time],
         ["发布原因", pub.reason],
         ["部分公示", "是" if pub.partial else "否"],
-        ["上一版", f"第{prev['data']['version']}版（{prev['time']}）" if prev else "无"],
+        ["上一版", f"第{prev['data']['version']}版（{cn_time(prev['time'])}）" if prev else "无"],
         ["本版公示户数", len(pub.records)],
         ["未公示户数", len(pub.assessment.withheld)],
         ["较上一版新增", "、".join(changes["added"]) if prev else "（首次公示）"],

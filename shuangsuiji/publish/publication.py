@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ..core.clock import cn_time
 from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
@@ -126,7 +127,7 @@ def _next_version(state, records: list[dict], opts: Options, task: Task):
     version = int(last["data"]["version"]) + 1
     before = state.load_json(last["data"]["manifest"]).get("records", [])
     changes = compare(before, records)
-    shown = f"第{version - 1}版（{last['time'][:10]}）"
+    shown = f"第{version - 1}版（{cn_time(last['time'])}）"
     if not any(changes.values()):
         raise StateError(f"任务 {task.id} 的结果与已发布的{shown}完全相同，不再重复发布。",
                          hint="已发布的版本见 out/<任务>/publish/；无需再次操作。")

@@ -3,9 +3,11 @@
 Per task and department: drawn (the targets dispatched to it), inspected (a result entered),
 not yet inspected, results by code, problem rate (rows with A or E over rows inspected),
 follow-ups by kind, entries made late (录入日期 after "entry_wd working days after the
-inspection", per `WorkCalendar.is_late`). Plan-wide: the share of joint tasks (联合抽查占比)
-and, per credit-risk class, the entities drawn in any task against the drawable entities of the
-target roster, next to the ratio the plan's non-directed tasks set for that class.
+inspection", per `WorkCalendar.is_late`). Plan-wide: the share of joint tasks among the tasks
+actually carried out (dispatched by `ssj match`), with the plan's share beside it; and per
+credit-risk class the coverage of the non-directed tasks' draws, each measured against the pool
+committed at its own draw (the draw manifest's stratum pool sizes, not today's roster), next to
+the ratio the plan's non-directed tasks set for that class.
 
 `task_figures` and `risk_coverage` are pure; `build_summary` gathers the facts from the
 workspace (ledger, match manifests, results folders, target roster).
@@ -23,7 +25,6 @@ from ..plan.load import LoadedPlan
 from ..plan.model import Plan, Task
 from .validate import Expected
 
-UNCLASSIFIED = "未分类"
 
 
 @dataclass
@@ -75,35 +76,49 @@ class TaskFigures:
 @dataclass
 class RiskRow:
     risk: str
-    population: int  # drawable entities of the roster in this class
-    drawn: int  # distinct entities drawn in any task
-    planned: float | None  # ratio of the plan's non-directed tasks for this class
+    population: int  # the class's pool at the latest non-directed draw (committed at the freeze)
+    drawn: int  # entities drawn in this class by the non-directed tasks
+    planned: float | None  # summed ratio of the plan's non-directed tasks for this class
+    coverage: float | None = None  # sum over those draws of drawn / pool committed for that draw
+    tasks: int = 0  # non-directed draws counted
 
     @property
-    def coverage(self) -> float | None:
-        return self.drawn / self.population if self.population else None
+    def reached(self) -> bool | None:
+        if self.planned is None or self.coverage is None:
+            return None
+        return self.coverage >= self.planned - 1e-9
 
     def to_dict(self) -> dict:
         return {"risk": self.risk, "population": self.population, "drawn": self.drawn,
-                "coverage": self.coverage, "planned": self.planned}
+                "coverage": self.coverage, "planned": self.planned, "reached": self.reached, "tasks": self.tasks}
 
 
 @dataclass
 class Summary:
     today: date
     tasks: list[TaskFigures]
-    joint_tasks: int
-    total_tasks: int
-    risk: list[RiskRow] | None  # None when the roster could not be read
+    joint_tasks: int  # joint tasks carried out (dispatched)
+    total_tasks: int  # tasks carried out (dispatched)
+    risk: list[RiskRow] | None  # None when no non-directed task has been drawn
     warnings: list[str] = field(default_factory=list)
+    planned_joint: int = 0  # joint tasks in the plan
+    planned_total: int = 0  # tasks in the plan
+    office: str = ""
+    year: int = 0
 
     @property
     def joint_share(self) -> float | None:
         return self.joint_tasks / self.total_tasks if self.total_tasks else None
 
+    @property
+    def planned_joint_share(self) -> float | None:
+        return self.planned_joint / self.planned_total if self.planned_total else None
+
     def to_dict(self) -> dict:
         return {"today": self.today.isoformat(), "tasks": [t.to_dict() for t in self.tasks],
                 "joint_tasks": self.joint_tasks, "total_tasks": self.total_tasks, "joint_share": self.joint_share,
+                "planned_joint_tasks": self.planned_joint, "planned_total_tasks": self.planned_total,
+                "planned_joint_share": self.planned_joint_share,
                 "risk": None if self.risk is None else [r.to_dict() for r in self.risk]}
 
 
@@ -164,18 +179,31 @@ def planned_ratios(plan: Plan) -> dict[str, float]:
     return out
 
 
-def risk_coverage(plan: Plan, targets: list, drawn: set[str]) -> list[RiskRow]:
-    """Drawn against drawable entities per class, in the plan's class order (then 未分类)."""
-    population: Counter = Counter()
-    risk_of = {}
-    for t in targets:
-        risk_of[t.credit_code] = t.risk or UNCLASSIFIED
-        if t.drawable:
-            population[t.risk or UNCLASSIFIED] += 1
-    hits = Counter(risk_of.get(c, UNCLASSIFIED) for c in drawn)
+def risk_coverage(plan: Plan, draws: list[tuple[Task, list[dict]]]) -> tuple[list[RiskRow], list[str]]:
+    """Per risk class, the non-directed draws against the pools committed for them.
+
+    `draws`: (task, the official draw manifest's strata) in plan order. A stratum named after a
+    risk class counts for that class (selected / pool_size of that very draw); a non-directed
+    task not stratified by risk class is named in the notes and not counted (never guessed).
+    """
     planned = planned_ratios(plan)
-    classes = list(plan.risk_classes) + ([UNCLASSIFIED] if population[UNCLASSIFIED] or hits[UNCLASSIFIED] else [])
-    return [RiskRow(c, population[c], hits[c], planned.get(c)) for c in classes]
+    rows = {c: RiskRow(c, 0, 0, planned.get(c)) for c in plan.risk_classes}
+    notes = []
+    for task, strata in draws:
+        if task.scope.directed:
+            continue
+        other = [s["name"] for s in strata if s["name"] not in rows]
+        if other:
+            notes.append(f"任务 {task.id} 的抽取分层（{'、'.join(other)}）不是信用风险分类，未计入风险分类覆盖率。")
+        for s in strata:
+            row = rows.get(s["name"])
+            if row is None or not s.get("pool_size"):
+                continue
+            row.population = int(s["pool_size"])
+            row.drawn += len(s["selected"])
+            row.coverage = (row.coverage or 0.0) + len(s["selected"]) / int(s["pool_size"])
+            row.tasks += 1
+    return list(rows.values()), notes
 
 
 # -- gathering from the workspace ---------------------------------------------------------------
@@ -189,12 +217,16 @@ def build_summary(ws, lp: LoadedPlan, tasks: list[Task], today: date, cal, *, pr
 
     plan = lp.plan
     out: list[TaskFigures] = []
-    drawn: set[str] = set()
+    draws: list[tuple[Task, list[dict]]] = []
+    carried_out: list[Task] = []
     warnings: list[str] = []
     for i, t in enumerate(plan.tasks):
         state = TaskState(ws, t.id)
         selected = [s.credit_code for s in state.selected()]
-        drawn.update(selected)
+        if state.official_draw is not None:
+            draws.append((t, state.load_json(state.official_draw["data"]["manifest"])["strata"]))
+        if state.match is not None:
+            carried_out.append(t)
         if t not in tasks:
             continue
         report(progress, "汇总任务", i, len(plan.tasks))
@@ -217,17 +249,10 @@ def build_summary(ws, lp: LoadedPlan, tasks: list[Task], today: date, cal, *, pr
         figs.notes = exp.notes + figs.notes
         warnings += [f"{t.id}：{n}" for n in figs.notes]
         out.append(figs)
-    risk = _risk(lp, drawn, warnings)
-    joint = sum(1 for t in plan.tasks if t.joint)
-    return Summary(today, out, joint, len(plan.tasks), risk, warnings)
-
-
-def _risk(lp: LoadedPlan, drawn: set[str], warnings: list[str]) -> list[RiskRow] | None:
-    try:
-        from ..intake.rosters import load_rosters
-
-        targets = load_rosters(lp).targets
-    except SsjError as e:
-        warnings.append(f"检查对象名录无法读取，未计算风险分类覆盖率：{e.message}")
-        return None
-    return risk_coverage(lp.plan, targets, drawn)
+    risk, notes = risk_coverage(plan, draws)
+    warnings += notes
+    if not any(r.tasks for r in risk):
+        risk = None
+    return Summary(today, out, sum(1 for t in carried_out if t.joint), len(carried_out), risk, warnings,
+                   planned_joint=sum(1 for t in plan.tasks if t.joint), planned_total=len(plan.tasks),
+                   office=plan.office, year=plan.year)

@@ -42,12 +42,30 @@ def display_width(text: str) -> int:
 
 @dataclass
 class Dropdown:
-    """A list validation on one column: `choices` offered in every data row."""
+    """A list validation on one column: `choices` offered in every data row.
+
+    `only_when=(column, prefix)`: the list is offered only on rows whose cell in `column` starts
+    with `prefix` (问题类型 only under result A); elsewhere the cell accepts nothing.
+    """
 
     column: int  # 0-based index into headers
     choices: Sequence[str]
     prompt: str | None = None
     strict: bool = True  # False: offered, not enforced (e.g. several codes joined with 、)
+    only_when: tuple[int, str] | None = None
+
+
+@dataclass
+class Chart:
+    """A column chart below the data: one series per column in `series` (0-based), categories
+    from `categories`; series whose cells are all empty or zero are left out."""
+
+    title: str
+    series: Sequence[int]
+    categories: int = 0
+    x_title: str = ""
+    y_title: str = ""
+    stacked: bool = True
 
 
 @dataclass
@@ -61,6 +79,16 @@ class Sheet:
     text_columns: Sequence[int] = ()  # forced text format (codes, ids)
     extra_rows: int = 0  # empty rows kept open for data entry (dropdowns reach them too)
     col_widths: dict[int, int] | None = None
+    # Print and entry settings (writers.write_xlsx applies them; every workbook prints on A4).
+    landscape: bool | None = None  # None: landscape when the columns are wider than a portrait page
+    autofilter: bool | None = None  # None: on for data sheets (more than two columns)
+    wrap_columns: Sequence[int] = ()  # wrapped besides those whose content is wider than the column
+    protect: bool = False  # lock every cell except `entry_columns`
+    entry_columns: Sequence[int] = ()  # left open for typing when protected
+    chart: Chart | None = None
+
+
+PORTRAIT_WIDTH = 95  # column-width units that fit an A4 portrait page at a readable scale
 
 
 HEADER_FILL = "DDEBF7"
