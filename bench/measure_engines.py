@@ -394,6 +394,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--csv-rows", type=int, nargs="*", default=[1_000_000, 5_000_000])
     ap.add_argument("--xlsx-rows", type=int, default=200_000)
     ap.add_argument("--baseline-rows", type=int, default=1_000_000, help="0 = skip today's freeze")
+    ap.add_argument("--ops", nargs="*", default=["pyarrow", "pandas", "polars", "columns", "polars_columns"],
+                    help="CSV measurements to run")
     ap.add_argument("--runs", type=int, default=3, help="runs per engine measurement (median reported)")
     ap.add_argument("--keep", type=Path, help="generate into this folder and keep the files")
     args = ap.parse_args(argv)
@@ -409,7 +411,7 @@ def main(argv: list[str]) -> int:
                 write_csv(path, n)
                 print(f"   (generated {path.name}: {path.stat().st_size / 1e9:.2f} GB "
                       f"in {time.perf_counter() - start:.0f}s)", flush=True)
-            for op in ("pyarrow", "pandas", "polars", "columns", "polars_columns"):
+            for op in args.ops:
                 measure(op, path, f"{op} csv rows={n}", runs=args.runs)
             if n == args.baseline_rows:
                 ws = folder / f"ws-{n}"
