@@ -52,8 +52,11 @@ def _key(row: tuple[str, str]) -> tuple[str, str]:
 def merge(parts: Iterable[Sequence[tuple[str, str]]], k: int) -> list[Ticket]:
     """The global first `k` of several partitions' `smallest_k` answers, as `sampler.sample` gives.
 
-    Each part must be sorted (as `smallest_k` returns it). An id found in two partitions is an
-    error: a pool's ids are distinct, so a duplicate means the partitioning is broken.
+    Each part must be sorted (as `smallest_k` returns it); an unsorted part is refused when the
+    merge meets it out of order. An id met twice among the rows kept is an error: a pool's ids
+    are distinct, so it means the partitioning is broken (the same id in two partitions has the
+    same ticket, so both copies sit side by side in the order and are caught if either is kept
+    before the k-th row).
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise ValueError(f"抽取数量必须是非负整数：{k!r}")
