@@ -55,8 +55,8 @@ def merge(parts: Iterable[Sequence[tuple[str, str]]], k: int) -> list[Ticket]:
     Each part must be sorted (as `smallest_k` returns it); an unsorted part is refused when the
     merge meets it out of order. An id met twice among the rows kept is an error: a pool's ids
     are distinct, so it means the partitioning is broken (the same id in two partitions has the
-    same ticket, so both copies sit side by side in the order and are caught if either is kept
-    before the k-th row).
+    same ticket, so both copies sit side by side in the order; caught when both fall within the
+    first k).
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise ValueError(f"抽取数量必须是非负整数：{k!r}")
