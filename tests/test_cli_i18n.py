@@ -33,6 +33,42 @@ def test_help_labels_are_chinese(invoke, args):
         assert "[必填]" in r.stdout
 
 
+PLACEHOLDER = re.compile(r"\b(TEXT|INTEGER|FLOAT|PATH|FILE|DIRECTORY|BOOLEAN|RANGE|YEAR|DATE|WHAT|RESULTS|"
+                         r"N|DIR|WORKSPACE)\b")
+
+
+def _command_paths():
+    import typer.main
+
+    from shuangsuiji.cli.main import _load
+    from shuangsuiji.cli.app import app
+
+    _load()
+    root = typer.main.get_command(app)
+    out = []
+    for name, cmd in sorted(root.commands.items()):
+        subs = getattr(cmd, "commands", None)
+        out += [(name, sub) for sub in sorted(subs)] if subs else [(name,)]
+    return out
+
+
+@pytest.mark.parametrize("path", _command_paths())
+def test_every_commands_help_shows_chinese_placeholders(invoke, path):
+    """Value placeholders and argument names in help are Chinese (文字, 整数, 目录 …), not TEXT/INTEGER."""
+    r = invoke(*path, "--help")
+    assert r.exit_code == 0, r.stdout
+    lines = r.stdout.splitlines()
+    shown = [lines[0]]  # the usage line
+    section = None
+    for line in lines[1:]:
+        if line.endswith(":") and not line.startswith(" "):
+            section = line
+        elif section in ("选项:", "参数:") and line.startswith("  ") and line.strip():
+            shown.append(re.split(r"\s{2,}", line.strip())[0])  # the option or argument column
+    found = [x for x in shown if PLACEHOLDER.search(x)]
+    assert found == [], found
+
+
 @pytest.mark.parametrize("args, expected", [
     (("draw", "--plan", "p.yaml"), "错误：缺少选项 '--task' / '-t'."),
     (("drw",), "错误：没有命令 'drw'。"),
@@ -51,7 +87,7 @@ def test_usage_errors_are_chinese_with_exit_2(invoke, args, expected):
 @pytest.mark.parametrize("args, command, message", [
     (("draw", "--plan", "p.yaml", "--json"), "draw", "缺少选项 '--task' / '-t'."),
     (("drw", "--json"), "drw", "没有命令 'drw'。"),
-    (("calendar", "add", "2026-09-28", "五", "--json"), "calendar add", "'N' 的取值无效：'五' 不是有效的数字。"),
+    (("calendar", "add", "2026-09-28", "五", "--json"), "calendar add", "'工作日数' 的取值无效：'五' 不是有效的数字。"),
 ])
 def test_with_json_a_usage_error_still_prints_the_envelope(invoke, args, command, message):
     r = invoke(*args)

@@ -10,9 +10,32 @@ import typer
 from typer.core import TyperGroup
 
 
+# Placeholders of option values in help (click shows the type's English name: TEXT, INTEGER …).
+METAVARS = {"text": "文字", "integer": "整数", "integer range": "整数", "float": "数字", "float range": "数字",
+            "path": "路径", "file": "文件", "directory": "目录", "boolean": "是/否", "datetime": "日期"}
+
+
+def chinese_metavars(cmd: click.Command) -> click.Command:
+    """Give every option without a placeholder of its own a Chinese one from its type, in this command
+    and the commands of a group under it (a setting of the built click command; no library code is
+    patched). Choices keep their [a|b] list."""
+    for p in cmd.params:
+        if isinstance(p, click.Option) and p.metavar is None and not p.is_flag and p.type.name in METAVARS:
+            p.metavar = METAVARS[p.type.name]
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            chinese_metavars(sub)
+    return cmd
+
+
 class SsjGroup(TyperGroup):
     """The root command: with --json anywhere on the line, a usage error (unknown command, missing
-    or invalid option) still prints the JSON envelope, with exit code 2 (USAGE)."""
+    or invalid option) still prints the JSON envelope, with exit code 2 (USAGE). Every command it
+    hands out shows Chinese value placeholders (`chinese_metavars`)."""
+
+    def get_command(self, ctx, cmd_name):
+        cmd = super().get_command(ctx, cmd_name)
+        return chinese_metavars(cmd) if cmd is not None else None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
@@ -54,6 +77,8 @@ app.add_typer(plan_app, name="plan")
 
 # Options shared by every command (declare with these so help text stays identical).
 JSON_OPT = typer.Option(False, "--json", help="以 JSON 信封输出到标准输出（供脚本和 cron 使用）。")
+
+
 def default_plan(value: Path | None) -> Path:
     """--plan not given: the plan recorded in the workspace.yaml of the current folder or above."""
     if value is not None:

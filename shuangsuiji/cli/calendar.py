@@ -80,7 +80,7 @@ def _join_dates(dates) -> str:
 
 @calendar_app.command("show", help="显示某年的工作日安排：数据来源、放假日、调休上班日和逐月日历。")
 def show(
-    year: int = typer.Argument(..., help="年份，如 2026。"),
+    year: int = typer.Argument(..., metavar="年份", help="年份，如 2026。"),
     month: int = typer.Option(None, "--month", "-m", min=1, max=12, help="只显示这个月。"),
     workspace: Path = WORKSPACE_OPT,
     today: str = TODAY_OPT,
@@ -130,8 +130,8 @@ def show(
 
 @calendar_app.command("add", help="计算某日之后第 N 个工作日（期限日），并列出逐日计数。")
 def add(
-    start: str = typer.Argument(..., metavar="DATE", help="起算日期 YYYY-MM-DD（当天不计）。"),
-    n: int = typer.Argument(..., metavar="N", min=0, help="工作日数，如 5。"),
+    start: str = typer.Argument(..., metavar="起算日期", help="起算日期 YYYY-MM-DD（当天不计）。"),
+    n: int = typer.Argument(..., metavar="工作日数", min=0, help="工作日数，如 5。"),
     workspace: Path = WORKSPACE_OPT,
     today: str = TODAY_OPT,
     json_out: bool = JSON_OPT,

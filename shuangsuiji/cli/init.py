@@ -15,7 +15,7 @@ HELP = ("建立新的工作区：示例年度计划（plans/）、示例名录�
 
 @app.command("init", short_help="建立新的工作区（含示例计划和名录）", help=HELP)
 def init(
-    directory: Path = typer.Argument(..., help="工作区目录（不存在则新建；已存在时须为空目录）。", file_okay=False),
+    directory: Path = typer.Argument(..., metavar="目录", help="工作区目录（不存在则新建；已存在时须为空目录）。", file_okay=False),
     json_out: bool = JSON_OPT,
     traceback: bool = TRACEBACK_OPT,
 ) -> None:

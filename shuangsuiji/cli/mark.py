@@ -21,7 +21,7 @@ WHAT_ZH = {"confirmed": "认领确认", "summary_received": "总结材料已报�
 @app.command("mark", short_help="登记已认领确认或已报送总结", help="登记工具看不到的事实：某部门已认领确认（confirmed），或已报送总结材料（summary）。"
                           "记入台账，期限提醒据此判断是否按期。")
 def mark(
-    what: str = typer.Argument(..., metavar="WHAT", help="confirmed（认领确认）或 summary（总结材料已报送）。"),
+    what: str = typer.Argument(..., metavar="事项", help="confirmed（认领确认）或 summary（总结材料已报送）。"),
     plan: Path = PLAN_OPT,
     task: str = TASK_OPT,
     department: str = typer.Option(..., "--department", "-d", help="部门 id 或全称，如 WSJK。"),

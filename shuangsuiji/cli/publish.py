@@ -16,7 +16,7 @@ MAX_LISTED = 30
                              "写入 out/<任务>/publish/v<版本>/ 并记入台账。已发布的版本不会被覆盖。")
 def publish(
     results: list[Path] = typer.Argument(None, help="结果表（录入模板或省级平台导出表；xlsx、xls、csv），可列多个；不写则读取 data/results/<任务>/ 下全部结果表。",
-                                         dir_okay=False, show_default=False, metavar="RESULTS"),
+                                         dir_okay=False, show_default=False, metavar="结果表"),
     plan: Path = PLAN_OPT,
     task: str = TASK_OPT,
     partial: bool = typer.Option(False, "--partial", help="只公示结果完整且无误的对象，其余列出待补正（默认有任何问题即不发布）。"),

@@ -13,10 +13,10 @@ MARK = {"通过": "✓", "不通过": "✗", "未核验": "-"}
 
 
 @app.command("verify", short_help="复核抽取、文件哈希和台账", help="复核：按抽取清单、池文件和种子重新计算抽取结果，核对所有文件哈希和台账哈希链，"
-                            "明确说明是否成立。FILE 可以是抽取清单 manifest.json、承诺文件 commitment.json 或台账 "
-                            "ledger.jsonl；不给 FILE 时核验当前工作区的台账和全部正式抽取。")
+                            "明确说明是否成立。文件可以是抽取清单 manifest.json、承诺文件 commitment.json 或台账 "
+                            "ledger.jsonl；不给文件时核验当前工作区的台账和全部正式抽取。")
 def verify(
-    file: Path = typer.Argument(None, help="要核验的文件；省略则核验当前工作区。", dir_okay=False),
+    file: Path = typer.Argument(None, metavar="文件", help="要核验的文件；省略则核验当前工作区。", dir_okay=False),
     pool: Path = typer.Option(None, "--pool", dir_okay=False, help="池文件路径（不在工作区内核验时使用）。"),
     commitment: Path = typer.Option(None, "--commitment", dir_okay=False, help="承诺文件路径（不在工作区内核验时使用）。"),
     json_out: bool = JSON_OPT,
