@@ -127,11 +127,17 @@ def test_the_template_reads_back_through_publish_intake(ws):
     assert rows == [] and [p for p in problems if p.severity == "error"] == []  # untouched template
 
 
-def test_seed_is_echoed_with_its_sha256_and_a_short_seed_warns(ws):
+def test_seed_is_echoed_with_its_sha256_and_a_short_seed_is_refused_without_a_reason(ws):
+    n = len(ws.ledger().read())
     r = run_match(ws, seed="4711")
+    assert r.exit_code == 3 and "少于要求的 20 个" in r.stderr and "--weak-seed-reason" in r.stderr
+    assert len(ws.ledger().read()) == n and not ws.task_dir("T02").joinpath("match").exists()
+    r = run_match(ws, "--weak-seed-reason", "现场只记下四位数", seed="4711")
     assert r.exit_code == 0
     assert "「4711」" in r.stdout and "SHA-256 " in r.stdout
-    assert "少于建议的 20 个" in r.stderr
+    assert "少于要求的 20 个" in r.stderr
+    entry = ws.ledger().read()[-1]
+    assert entry["kind"] == "match" and entry["data"]["weak_seed"]["accepted_because"] == "现场只记下四位数"
 
 
 def test_without_an_official_draw_nothing_is_written(ws):

@@ -54,7 +54,7 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
         rep.skip(f"找不到承诺文件 {manifest.get('commitment')}，未核验各层户数与抽取数的承诺")
     else:
         rep.add(sha256_file(commit_path) == manifest["commitment_sha256"],
-                f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单一致（承诺码 {manifest.get('commitment_code')}）",
+                f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单一致（承诺值 {manifest['commitment_sha256']}）",
                 f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单不一致")
         commit = json.loads(commit_path.read_text(encoding="utf-8"))
         rep.add(commit.get("pool_sha256") == manifest["pool_sha256"] and commit.get("task") == manifest["task"],
@@ -83,9 +83,15 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
         else:
             rep.add(s["pool_size"] == len(pool_ids), f"分层「{name}」：池文件中 {len(pool_ids)} 户，与清单一致",
                     f"分层「{name}」：清单写可抽取 {s['pool_size']} 户，池文件中 {len(pool_ids)} 户")
+        n_res = len(s["reserves"])
+        c = committed.get(name)
+        if c is not None and "reserves" in c:  # fixed at freeze, part of the commitment
+            rep.add(c["reserves"] == n_res, f"分层「{name}」：候补 {n_res} 户，与承诺一致",
+                    f"分层「{name}」：清单有候补 {n_res} 户，承诺为 {c['reserves']} 户")
+            n_res = c["reserves"]
         try:
-            again = draw_strata({name: pool_ids}, [{"name": name, "pool_size": len(pool_ids), "take": s["take"]}],
-                                manifest["sampler_seed"], len(s["reserves"]))[0]
+            again = draw_strata({name: pool_ids}, [{"name": name, "pool_size": len(pool_ids), "take": s["take"],
+                                                    "reserves": n_res}], manifest["sampler_seed"])[0]
         except Exception as e:  # noqa: BLE001 - a broken pool is a failed check, not a crash
             rep.add(False, f"分层「{name}」无法按池文件复算：{getattr(e, 'message', e)}")
             continue
@@ -256,6 +262,7 @@ def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
     if rep.add(bool(found), f"台账第 {found[0]['seq'] if found else '?'} 条记录了该固定名录",
                "台账中没有该承诺文件的固定记录"):
         rep.add(sha256_file(path) == found[0]["data"]["commitment_sha256"],
-                f"承诺文件的 SHA-256 与台账一致（承诺码 {found[0]['data'].get('code')}）",
+                f"承诺文件的 SHA-256 与台账一致（承诺值 {found[0]['data']['commitment_sha256']}，"
+                f"须与事先公布的全值逐位相同；简写 {found[0]['data'].get('code')} 仅供宣读）",
                 "承诺文件的 SHA-256 与台账不一致（固定后被修改）")
     return rep
