@@ -79,10 +79,18 @@ class Ledger:
         entry["hash"] = entry_hash(entry)
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        from .recovery import crash_point
+
+        crash_point("appending")
         with open(self.path, "a", encoding="utf-8") as f:
+            if os.environ.get("SSJ_TEST_CRASH") == "half_appended":  # a kill in the middle of the write
+                f.write(line[: len(line) // 2])
+                f.flush()
+                crash_point("half_appended")
             f.write(line)
             f.flush()
             os.fsync(f.fileno())
+        crash_point("appended")
         return entry
 
     def verify(self) -> ChainReport:
