@@ -96,7 +96,10 @@ def test_draw_outputs_agree_with_the_package(frozen, tmp_path, invoke):
     (entry,) = Workspace(tmp_path).ledger().entries(kind="draw")
     assert entry["data"]["manifest"] == "out/T01/draw/manifest.json" and entry["data"]["official"] is True
     assert set(entry["files"]) == {"out/T01/draw/manifest.json", "out/T01/draw/抽取结果.xlsx",
-                                   "out/T01/draw/公示名单.csv"}
+                                   "out/T01/draw/公示名单.csv", "out/T01/draw/ledger_head.json", "out/T01/draw/抽取记录.csv"}
+    head = json.loads((tmp_path / "out/T01/draw/ledger_head.json").read_text(encoding="utf-8"))
+    (freeze,) = Workspace(tmp_path).ledger().entries(kind="freeze")
+    assert (head["seq"], head["hash"]) == (freeze["seq"], freeze["hash"]) and entry["seq"] == head["seq"] + 1
     assert TaskState(Workspace(tmp_path), "T01").official_draw["seq"] == entry["seq"]
 
 
@@ -311,24 +314,24 @@ def test_substitution_takes_the_next_reserve_in_order(frozen, tmp_path, invoke):
     m = _manifest(tmp_path)
     s = m["strata"][0]
     out1, out2 = s["selected"][2], s["selected"][0]
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "已注销", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "注销", "--json")
     assert r.exit_code == 0, r.stdout
     assert r.json["data"]["in"] == s["reserves"][0] and r.json["data"]["ticket_rank"] == s["take"] + 1
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out2, "--reason", "已吊销", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out2, "--reason", "吊销", "--json")
     assert r.json["data"]["in"] == s["reserves"][1]
     # The reserve that came in can itself be replaced; the one replaced cannot be replaced again.
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "x", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "注销", "--json")
     assert r.exit_code == 3
     selected = [x.credit_code for x in TaskState(Workspace(tmp_path), "T01").selected()]
     assert out1 not in selected and s["reserves"][0] in selected and s["reserves"][1] in selected
     assert len(selected) == sum(x["take"] for x in m["strata"])
     subs = Workspace(tmp_path).ledger().entries(kind="substitution")
     assert [(e["data"]["out"], e["data"]["in"], e["data"]["reason"]) for e in subs] == [
-        (out1, s["reserves"][0], "已注销"), (out2, s["reserves"][1], "已吊销")]
+        (out1, s["reserves"][0], "注销"), (out2, s["reserves"][1], "吊销")]
 
 
 def test_substitution_refusals(frozen, tmp_path, invoke):
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", code(1), "--reason", "x", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", code(1), "--reason", "注销", "--json")
     assert r.exit_code == 5  # no draw yet
     assert invoke("freeze", "--plan", frozen, "--task", "T01", "--reserves", "1", "--reason", "候补 1 户").exit_code == 0
     assert _draw(invoke, frozen).exit_code == 0

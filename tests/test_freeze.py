@@ -180,8 +180,9 @@ def test_freeze_writes_pool_commitment_and_ledger(tmp_path, invoke, monkeypatch)
     assert r.exit_code == 0, r.stdout
     data = r.json["data"]
     folder = tmp_path / "out" / "T01" / "freeze"
-    assert sorted(p.name for p in folder.iterdir()) == ["commitment.json", "officer_pool.json", "pool.csv",
-                                                        "pool_details.internal.tsv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["commitment.json", "ledger_head.json", "officer_pool.json",
+                                                        "pool.csv", "pool_details.internal.tsv"]
+    assert json.loads((folder / "ledger_head.json").read_text(encoding="utf-8"))["seq"] == 0
     commitment = json.loads((folder / "commitment.json").read_text(encoding="utf-8"))
     import hashlib
 
@@ -217,7 +218,8 @@ def test_freeze_writes_pool_commitment_and_ledger(tmp_path, invoke, monkeypatch)
     assert entry["data"] == {"commitment": "out/T01/freeze/commitment.json", "commitment_sha256": digest,
                              "code": data["code"]}
     assert set(entry["files"]) == {f"out/T01/freeze/{n}" for n in
-                                   ("pool.csv", "pool_details.internal.tsv", "officer_pool.json", "commitment.json")}
+                                   ("pool.csv", "pool_details.internal.tsv", "officer_pool.json", "commitment.json",
+                                    "ledger_head.json")}
 
 
 def test_freeze_human_output_shows_code_and_reasons(tmp_path, invoke):

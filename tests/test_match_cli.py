@@ -85,7 +85,8 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
     assert entry["kind"] == "match" and entry["task"] == "T02"
     assert entry["data"]["dispatched"] == f"{DAY}T15:00:00+08:00" and entry["data"]["redo"] is False
     assert entry["data"]["manifest_sha256"] == sha256_file(folder / "manifest.json")
-    assert all(sha256_file(ws.root / f) == h for f, h in entry["files"].items()) and len(entry["files"]) == 6
+    assert all(sha256_file(ws.root / f) == h for f, h in entry["files"].items()) and len(entry["files"]) == 7
+    assert "out/T02/match/ledger_head.json" in entry["files"]
     deadline = WorkCalendar(ws.calendar_dir).add_workdays(date(2026, 5, 11), 5)
     assert manifest["confirm_deadline"] == deadline.isoformat() == "2026-05-18"
 

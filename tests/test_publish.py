@@ -108,7 +108,7 @@ def test_ledger_entry_names_every_file_with_its_hash(invoke, ws):
                              "manifest_sha256": sha256_file(v(ws, 1) / "manifest.json"),
                              "version": 1, "reason": "首次公示", "partial": False}
     assert sorted(entry["files"]) == [f"out/T02/publish/v1/{n}" for n in
-                                      ("manifest.json", "公示结果.csv", "公示结果.xlsx", "办公室留存.xlsx")]
+                                      ("ledger_head.json", "manifest.json", "公示结果.csv", "公示结果.xlsx", "办公室留存.xlsx")]
     for rel, sha in entry["files"].items():
         assert sha256_file(ws.root / rel) == sha
     manifest = json.loads((v(ws, 1) / "manifest.json").read_text(encoding="utf-8"))
@@ -268,11 +268,16 @@ def test_correction_before_any_publication_is_refused(invoke, ws):
     assert run(invoke, ws, "--correction", "--reason", "x").exit_code == 5
 
 
-def test_an_orphan_version_folder_is_not_overwritten(invoke, ws):
+def test_an_orphan_version_folder_is_moved_aside_not_overwritten(invoke, ws):
     fill(ws)
     v(ws, 1).mkdir(parents=True)
+    (v(ws, 1) / "公示结果.csv").write_text("中断时留下的文件", encoding="utf-8")
     r = run(invoke, ws)
-    assert r.exit_code == 5 and "台账中没有对应的发布记录" in r.json["errors"][0]["message"]
+    assert r.exit_code == 0, r.stdout
+    assert any("台账中没有记录的输出 out/T02/publish/v1" in w for w in r.json["warnings"])
+    (kept,) = (ws.root / "out/T02/.interrupted").iterdir()
+    assert kept.name.startswith("publish-v1-") and (kept / "公示结果.csv").read_text(encoding="utf-8") == "中断时留下的文件"
+    assert ws.ledger().last("publish", "T02")["data"]["version"] == 1
 
 
 def test_publish_needs_a_match(invoke, tmp_path):

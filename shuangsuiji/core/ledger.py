@@ -21,6 +21,7 @@ from .errors import InputInvalid, VerifyFailed
 from .fileio import canonical_json
 
 GENESIS = "0" * 64
+LEDGER_HEAD = "ledger_head.json"  # the sidecar every official output folder carries
 
 
 def entry_hash(entry: dict) -> str:
@@ -92,6 +93,22 @@ class Ledger:
             os.fsync(f.fileno())
         crash_point("appended")
         return entry
+
+    def write_head(self, folder: Path) -> None:
+        """Write `ledger_head.json` into an output folder being staged: the ledger's last sequence
+        number and hash at the moment the folder's files were made (the act's own entry, appended
+        after, is seq + 1). A sidecar rather than a line inside the CSV keeps every public table
+        machine-readable; the folder's ledger entry records its hash like any other output. A
+        ledger later found shorter than a head some public folder states has lost its tail."""
+        from .fileio import write_json_atomic
+
+        entries = self.read()
+        write_json_atomic(Path(folder) / LEDGER_HEAD, {
+            "kind": "ledger_head",
+            "seq": entries[-1]["seq"] if entries else 0,
+            "hash": entries[-1]["hash"] if entries else GENESIS,
+            "说明": "本目录文件生成时台账的末条序号和哈希；本次操作的台账记录为其后一条。",
+        })
 
     def verify(self) -> ChainReport:
         return check_chain(self.read())

@@ -30,6 +30,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
+from ..core.ledger import LEDGER_HEAD
 from ..core.perf import gc_paused
 from ..core.progress import report
 from ..core.workspace import Workspace
@@ -208,6 +209,8 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
         write_bytes_atomic(tmp / "pool.csv", pool_bytes)
         write_bytes_atomic(tmp / DETAILS_NAME, details_bytes)
         os.chmod(tmp / DETAILS_NAME, INTERNAL_MODE)
+        ws.ledger().write_head(tmp)
+        head_sha = sha256_file(tmp / LEDGER_HEAD)
         write_bytes_atomic(tmp / "officer_pool.json", officers_bytes)
         write_bytes_atomic(tmp / "commitment.json", commitment_bytes)
     commitment_sha = sha256_bytes(commitment_bytes)
@@ -215,7 +218,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     files = {rel["pool.csv"]: commitment["pool_sha256"],
              rel[DETAILS_NAME]: commitment["pool_details"]["sha256"],
              rel["officer_pool.json"]: commitment["officer_pool"]["sha256"],
-             rel["commitment.json"]: commitment_sha}
+             rel["commitment.json"]: commitment_sha, ws.rel(target / LEDGER_HEAD): head_sha}
     data = {"commitment": rel["commitment.json"], "commitment_sha256": commitment_sha, "code": code}
     if reason:
         data["reason"] = reason

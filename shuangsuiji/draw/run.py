@@ -15,6 +15,7 @@ An official draw appends a `draw` ledger entry; a trial writes files marked 试�
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -29,16 +30,14 @@ from ..plan.model import Task
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .allocation import default_reserves
-from .freeze import SPEC_VERSION, load_commitment
+from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
+from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
+                      nature_text)
 from .pool import read_details, read_pool_ids
 from .sampler import sample
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
 
 REFERENCE = "consistent-sampler==1.0.10"
-RESULT_XLSX = "抽取结果.xlsx"
-PUBLIC_CSV = "公示名单.csv"
-TRIAL_PREFIX = "试抽-"
-PUBLIC_HEADERS = ["结果性质", "抽查任务编号", "抽查任务名称", "分层", "序号", "统一社会信用代码", "企业名称"]
 
 
 # --------------------------------------------------------------------------- pure parts
@@ -115,14 +114,6 @@ def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], di
 
 
 # --------------------------------------------------------------------------- the draw
-
-def nature_text(manifest: dict) -> str:
-    if manifest["trial"]:
-        return "试抽（非正式结果）"
-    if manifest["redo"]:
-        return f"正式（第{manifest['draw_no']}次抽取，重做）"
-    return "正式"
-
 
 def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datetime,
              seed_source: str | None = None, redo: bool = False, reason: str | None = None,
@@ -230,6 +221,11 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         write_json_atomic(tmp / manifest_name, manifest)
         write_xlsx_fast(tmp / f"{prefix}{RESULT_XLSX}", _workbook(manifest, details, lp))
         write_bytes_atomic(tmp / f"{prefix}{PUBLIC_CSV}", _public_csv(manifest, details))
+        os.chmod(tmp / f"{prefix}{RESULT_XLSX}", INTERNAL_MODE)  # 法定代表人, 联系电话: internal
+        if not dry_run:
+            write_bytes_atomic(tmp / HISTORY_CSV, history_with_pending(ws, task.id, manifest, ws.rel(folder / "manifest.json"),
+                                                                       drawn_at, weak))
+            ws.ledger().write_head(tmp)
         for p in sorted(tmp.iterdir()):
             files[ws.rel(folder / p.name)] = sha256_file(p)
     manifest_rel = ws.rel(folder / "manifest.json")

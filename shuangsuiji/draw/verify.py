@@ -149,10 +149,13 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
         problems.append(f"应有 {len(expected)} 户，公示名单为 {len(body)} 户")
     for n, (row, want) in enumerate(zip(body, expected), 1):
         if len(row) != len(PUBLIC_HEADERS):
-            problems.append(f"第 {n} 行列数不对")
-        elif [row[0], row[1], row[2], row[3], row[5]] != want \
-                or row[4] != str(n) or row[6] != names.get(row[5], row[6] + "?"):
-            problems.append(f"第 {n} 行（{row[5]}）与清单或池文件不符，清单为 {want[4]}")
+            problems.append(f"第 {n + 1} 行列数不对")
+        else:
+            should = [want[0], want[1], want[2], want[3], str(n), want[4], names.get(want[4], "")]
+            diffs = [f"{PUBLIC_HEADERS[i]}应为「{should[i]}」，文件为「{row[i]}」"
+                     for i in range(len(PUBLIC_HEADERS)) if row[i] != should[i]]
+            if diffs:
+                problems.append(f"第 {n + 1} 行（序号 {n}，应为 {want[4]} {should[6]}）：" + "，".join(diffs))
         if len(problems) >= 3:
             break
     rep.add(not problems, f"公示名单 {shown_path(ws, path)} 与清单一致：{len(expected)} 户，顺序、分层、名称和结果性质相同",

@@ -45,7 +45,16 @@ def write_version(pub: Published, ctx: Context) -> None:
         hashes = {n: sha256_file(tmp / n) for n in names}
         write_json_atomic(tmp / MANIFEST_NAME, manifest(pub, ctx, hashes))
         hashes[MANIFEST_NAME] = sha256_file(tmp / MANIFEST_NAME)
+        hashes.update(_ledger_head(ws, tmp))
     pub.files = {ws.rel(pub.folder / n): h for n, h in hashes.items()}
+
+
+def _ledger_head(ws, tmp) -> dict[str, str]:
+    """The ledger head at the time of this version (core.ledger.LEDGER_HEAD sidecar), with its hash."""
+    from ..core.ledger import LEDGER_HEAD
+
+    ws.ledger().write_head(tmp)
+    return {LEDGER_HEAD: sha256_file(tmp / LEDGER_HEAD)}
 
 
 def _public_rows(records: list[dict]) -> list[list]:
