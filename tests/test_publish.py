@@ -420,3 +420,33 @@ def test_fill_sample_results_is_deterministic_and_publishable(invoke, tmp_path):
     assert r.json["data"]["published"] == 60
     results = [row[7] for row in read_csv(ws.root / "out" / "T02" / "publish" / "v1" / "公示结果.csv")[1:]]
     assert results.count("未发现问题") > 20 and any(x.startswith("发现问题待后续处理（") for x in results)
+
+
+def test_an_inspection_before_the_dispatch_is_a_located_error(invoke, ws):
+    # the fixture's match was dispatched on 2026-04-14; the window opens 2026-05-18 — move the
+    # dispatch later than one inspection date
+    fill(ws, scjg=[result_row(A, "SCJG", inspected=date(2026, 5, 19), entered=date(2026, 5, 22)),
+                   result_row(B, "SCJG"), result_row(C, "SCJG")])
+    lines = ws.ledger_path.read_text(encoding="utf-8").splitlines()
+    from shuangsuiji.core.ledger import Ledger
+
+    ledger = Ledger(ws.ledger_path)
+    match = [e for e in ledger.read() if e["kind"] == "match"][0]
+    ws.ledger_path.write_text("\n".join(lines[: match["seq"] - 1]) + "\n", encoding="utf-8")
+    ledger.append("match", task="T02", time=match["time"], files=match["files"],
+                  data={**match["data"], "dispatched": "2026-05-20T09:00:00+08:00"})
+    r = run(invoke, ws)
+    assert r.exit_code == 3
+    (p,) = [p for p in r.json["errors"][0]["problems"] if "派发日期" in p["reason"]]
+    assert p["reason"] == "检查日期 2026-05-19 早于本任务的派发日期（2026-05-20），不可能是本任务的检查"
+    assert p["file"].endswith(f"结果录入-{SC}.xlsx") and p["row"] == 3 and p["column"] == "检查日期"
+    assert not v(ws, 1).exists()
+
+
+def test_today_in_the_future_is_refused(invoke, ws, monkeypatch):
+    fill(ws)
+    monkeypatch.setenv("SSJ_NOW", "2026-09-01T10:00:00+08:00")
+    r = run(invoke, ws, today="2026-09-02")
+    assert r.exit_code == 2 and "晚于实际的今天（2026-09-01）" in r.json["errors"][0]["message"]
+    assert not v(ws, 1).exists()
+    assert run(invoke, ws, today="2026-09-01").exit_code == 0
