@@ -259,3 +259,26 @@ def test_infeasible_task_is_diagnosed_and_writes_nothing(tmp_path):
     j = cli("match", "--plan", plan, "--task", "T02", "--seed", SEED, "--json")
     err = json.loads(j.stdout)["errors"][0]
     assert err["code"] == "infeasible" and err["problems"][0]["code"] == "infeasible:cross_area"
+
+
+def _add_columns(ws: Workspace, block: str) -> None:
+    plan = ws.root / PLAN_REL
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  conflicts: ../data/conflicts.csv\n", "  conflicts: ../data/conflicts.csv\n" + block),
+                    encoding="utf-8")
+
+
+def test_an_unrelated_roster_setting_does_not_block_the_match(ws):
+    """Issue 11: adding rosters.columns without touching the task (or the officers it reads) is not an
+    outcome change; the fingerprint compares the parsed officer records, not the plan's settings."""
+    _add_columns(ws, "  columns:\n    targets: {name: [企业全称]}\n    inspectors: {name: [人员姓名全称]}\n")
+    r = run_match(ws)
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_roster_setting_that_changes_the_officers_read_blocks_the_match(ws):
+    n = len(ws.ledger().read())
+    _add_columns(ws, "  columns:\n    inspectors: {area: [执法门类]}\n")  # 所属所 read from another column
+    r = run_match(ws)
+    assert r.exit_code == 5 and "人员记录与固定名录时不同" in r.stderr
+    assert nothing_written(ws, n)

@@ -37,7 +37,7 @@ from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from .allocation import clamp_reserves
-from .officers import officer_pool
+from .officers import officer_pool, officers_digest
 from .pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
 
 SPEC_VERSION = "ssj-draw-v1"
@@ -187,7 +187,9 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
             "freeze_no": n,
             "reason": reason,
             "after_draw": after_draw["data"]["manifest"] if after_draw else None,
-            "plan": {"path": ws.rel(lp.path), "sha256": lp.sha256, "task_digest": lp.plan.task_digest(task)},
+            "plan": {"path": ws.rel(lp.path), "sha256": lp.sha256, "task_digest": lp.plan.task_digest(task),
+                     "digest_version": 2},
+            "officers_digest": officers_digest(rosters.inspectors, getattr(rosters, "neighbours", None)),
             "rosters": {role: {"path": ws.rel(p), "sha256": digest}
                         for role, (p, digest) in sorted(rosters.files.items())},
             "pool_file": rel["pool.csv"],

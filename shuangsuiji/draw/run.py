@@ -77,7 +77,7 @@ def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str) 
 def inputs_changed(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict) -> list[str]:
     """What differs from the freeze: the plan task and each roster file (Chinese, one per item)."""
     changes = []
-    if lp.plan.task_digest(task) != commitment["plan"]["task_digest"]:
+    if lp.plan.task_digest(task, version=commitment["plan"].get("digest_version", 1)) != commitment["plan"]["task_digest"]:
         changes.append(f"计划文件中任务 {task.id} 的设置（或其用到的事项、部门、规则）在固定名录后被修改")
     for role, rec in commitment["rosters"].items():
         path = ws.resolve(rec["path"])
