@@ -137,3 +137,45 @@ def test_internal_details_file_is_named_private_and_escaped(frozen, tmp_path):
     cells = [c for line in lines[1:] for c in line.split("\t")]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
     assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_specs_state_the_rules_auditors_asked_about():
+    from pathlib import Path
+
+    from shuangsuiji.draw.history import SUBSTITUTION_REASONS
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    draw_en = (docs / "draw-spec.md").read_text(encoding="utf-8")
+    draw_zh = (docs / "draw-spec.zh.md").read_text(encoding="utf-8")
+    match_en = (docs / "match-spec.md").read_text(encoding="utf-8")
+    match_zh = (docs / "match-spec.zh.md").read_text(encoding="utf-8")
+    # the documented substitution reasons are exactly the code's list, in both languages
+    assert ", ".join(SUBSTITUTION_REASONS) in draw_en and "、".join(SUBSTITUTION_REASONS) in draw_zh
+    # the false fairness claim is gone, and what is true is stated
+    assert "about equally likely" not in match_en
+    assert "pair probabilities are not equal" in match_en and "配对的概率并不相等" in match_zh
+    for needed in ("capacity_raises", "`neighbours`", "null officer id", "Where a substitute sits", "lo"):
+        assert needed in match_en
+    for needed in ("capacity_raises", "`neighbours`", "人员 id 为空", "递补对象的位置"):
+        assert needed in match_zh
+    for needed in ("序号", "结果性质", "freeze-<n>", "Every stratum appears", "Reserve clamps", "ledger_head.json"):
+        assert needed in draw_en
+    assert "如何确认没有人能悄悄改变抽取结果" in (docs / "user-guide.md").read_text(encoding="utf-8")
+
+
+def test_substitution_follows_the_reference_sampler_order(frozen, tmp_path, invoke):
+    """Independent check: the substitute is the package's next ticket after the take."""
+    from consistent_sampler import sampler as package_sampler
+
+    from shuangsuiji.draw.pool import read_pool_ids
+
+    assert _draw(invoke, frozen).exit_code == 0
+    m = json.loads((tmp_path / "out/T01/draw/manifest.json").read_text(encoding="utf-8"))
+    s = m["strata"][0]
+    ids = read_pool_ids(tmp_path / "out/T01/freeze/pool.csv")[s["name"]]
+    ref = [t[1] for t in package_sampler(ids, seed=m["sampler_seed"], take=s["take"] + len(s["reserves"]),
+                                         with_replacement=False)]
+    assert ref[: s["take"]] == s["selected"]
+    for i, out in enumerate(s["selected"][:2]):
+        r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out, "--reason", "迁出", "--json")
+        assert r.exit_code == 0 and r.json["data"]["in"] == ref[s["take"] + i]

@@ -8,5 +8,6 @@ and the summary workbook.
 - record.py     what the public sees, per entity (pure); files.py the files of one version
 - publication.py `publish`, `Options` (versions, corrections, the ledger entry)
 - summary.py    `build_summary`; summaryfiles.py its workbook
+- verify.py     `verify_publication` (files, ledger, CSV rows, the merge recomputed)
 Uses core, sheets, plan, intake, draw and match's public names.
 """
