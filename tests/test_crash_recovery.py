@@ -119,3 +119,53 @@ def test_substitute_killed_in_the_middle_of_the_ledger_line(tmp_path):
     assert "写了一半的记录" in r.stderr
     assert _state(tmp_path) == ["freeze", "draw", "substitution"]
     assert ssj(tmp_path, "verify").returncode == 0
+
+
+def test_match_and_publish_killed_recover(tmp_path):
+    """The same recovery for the later acts, on the shipped sample: a match killed after its folder
+    was renamed into place, a publication killed while staging, a mark killed mid ledger line."""
+    import importlib.util
+    from pathlib import Path
+
+    root = tmp_path / "ws"
+    assert ssj(tmp_path, "init", root).returncode == 0
+    plan = "plans/chengzhong-2026.yaml"
+    day = "2026-05-11"
+    assert ssj(root, "freeze", "--plan", plan, "--task", "T02", now=f"{day}T09:00:00+08:00").returncode == 0
+    assert ssj(root, "draw", "--plan", plan, "--task", "T02", "--seed", "58203917462038175920",
+               "--seed-source", "掷骰", now=f"{day}T10:00:00+08:00").returncode == 0
+    match = ("match", "--plan", plan, "--task", "T02", "--seed", "91827364501928374650", "--seed-source", "掷骰")
+    r = ssj(root, *match, crash="renamed", now=f"{day}T15:00:00+08:00")
+    assert r.returncode == CRASH_EXIT and (root / "out/T02/match/manifest.json").is_file()
+    r = ssj(root, *match, now=f"{day}T15:05:00+08:00")
+    assert r.returncode == 0, r.stderr
+    assert "out/T02/match" in r.stderr and "已移到 out/T02/.interrupted/match-20260511-150500" in r.stderr
+    assert _state(root) == ["freeze", "draw", "match"]
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "fill_sample_results.py"
+    spec = importlib.util.spec_from_file_location("fill_sample_results", path)
+    filler = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(filler)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert filler.main(["--plan", plan, "--task", "T02", "--until", "2026-08-31"]) == 0
+    finally:
+        os.chdir(cwd)
+    publish = ("publish", "--plan", plan, "--task", "T02", "--today", "2026-09-11")
+    r = ssj(root, *publish, crash="staging", now="2026-09-11T10:00:00+08:00")
+    assert r.returncode == CRASH_EXIT and list((root / "out/T02/publish").glob(".v1.*.tmp"))
+    r = ssj(root, *publish, now="2026-09-11T10:05:00+08:00")
+    assert r.returncode == 0, r.stderr
+    assert "未完成的暂存" in r.stderr and not list((root / "out/T02/publish").glob(".*.tmp"))
+    assert (root / "out/T02/publish/v1/公示结果.csv").is_file()
+
+    mark = ("mark", "confirmed", "--plan", plan, "--task", "T02", "--department", "SCJG", "--date", "2026-05-13")
+    assert ssj(root, *mark, crash="half_appended", now="2026-05-13T16:00:00+08:00").returncode == CRASH_EXIT
+    r = ssj(root, *mark, now="2026-05-13T16:00:00+08:00")
+    assert r.returncode == 0, r.stderr
+    assert _state(root)[-1] == "mark"
+    r = ssj(root, "verify", "--json")
+    assert r.returncode == 0, r.stdout
+    found = json.loads(r.stdout)["data"]["findings"]
+    assert any("out/T02/.interrupted/match-20260511-150500" in f for f in found), found
