@@ -169,3 +169,18 @@ def test_match_and_publish_killed_recover(tmp_path):
     assert r.returncode == 0, r.stdout
     found = json.loads(r.stdout)["data"]["findings"]
     assert any("out/T02/.interrupted/match-20260511-150500" in f for f in found), found
+
+
+def test_an_interrupted_draw_cannot_be_redone_on_a_new_freeze_with_its_seed(tmp_path):
+    """A kill after the draw folder appeared shows the result without recording it; re-freezing then
+    and drawing with the same seed would be choosing the pool after seeing the seed."""
+    plan = make_workspace(tmp_path)
+    assert ssj(tmp_path, "freeze", "--plan", plan, "--task", "T01", now=FREEZE_AT).returncode == 0
+    args = ("draw", "--plan", plan, "--task", "T01", "--seed", SEED, "--seed-source", "掷骰")
+    assert ssj(tmp_path, *args, crash="renamed").returncode == CRASH_EXIT
+    r = ssj(tmp_path, "freeze", "--plan", plan, "--task", "T01", "--reason", "名录更正", "--reserves", "3",
+            now=DRAW_AT)
+    assert r.returncode == 0, r.stderr
+    r = ssj(tmp_path, *args)
+    assert r.returncode == 3 and "中断的抽取" in r.stderr and "已用过的种子相同" in r.stderr
+    assert _state(tmp_path) == ["freeze", "freeze"]

@@ -156,7 +156,8 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
                                    f"（台账第 {e['seq']} 条）。",
                                    hint="在公开场合重新产生种子（如再次掷骰）后重做；同一种子配上重新固定的名录，"
                                         "等于看过种子后再挑名录。")
-    warnings, weak = enforce_seed(seed, workspace_seeds(ws), trial=dry_run, weak_reason=weak_seed_reason)
+    earlier = workspace_seeds(ws) + _interrupted_seeds(ws, task.id, state)
+    warnings, weak = enforce_seed(seed, earlier, trial=dry_run, weak_reason=weak_seed_reason)
     commitment = load_commitment(ws, task.id)
     changed = inputs_changed(ws, lp, task, commitment)
     if changed:
@@ -269,6 +270,25 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
         if number == task.number:
             found = e
     return found
+
+
+def _interrupted_seeds(ws: Workspace, task_id: str, state) -> list[tuple[str, str]]:
+    """Seeds of official draws of this task that were interrupted (moved aside, never recorded) and
+    drawn on another commitment than the one in force: their result may have been seen, so using the
+    seed again after a re-freeze counts as a reused seed. The same seed on the same commitment (a
+    plain rerun after a crash) gives the same result and is fine."""
+    import json
+
+    current = (state.latest_freeze or {}).get("data", {}).get("commitment_sha256")
+    out = []
+    for path in sorted((ws.task_dir(task_id) / ".interrupted").glob("*/manifest.json")):
+        try:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if m.get("kind") == "draw" and m.get("official") and m.get("commitment_sha256") != current and m.get("seed"):
+            out.append((m["seed"], f"中断的抽取 {ws.rel(path.parent)}，其承诺与现行承诺不同"))
+    return out
 
 
 def _manifest_seed(ws: Workspace, entry: dict) -> str | None:
