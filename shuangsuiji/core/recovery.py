@@ -108,9 +108,7 @@ def recover(ws, stamp: str) -> list[str]:
     messages = _recover_ledger_tail(ws.root, stamp)
     entries = ws.ledger().read()
     for path in unrecorded_outputs(ws.root, entries):
-        holder = path.parent.parent if path.parent.name == "publish" else path.parent
-        if holder == ws.root / "out" and path.parent == ws.root / "out":
-            holder = ws.root / "out"
+        holder = path.parent.parent if path.parent.name == "publish" else path.parent  # out/<task> or out
         name = path.name.lstrip(".")
         if path.parent.name == "publish":
             name = f"publish-{name}"
