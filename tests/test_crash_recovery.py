@@ -35,8 +35,13 @@ def ssj(root, *args, crash: str | None = None, now: str = DRAW_AT):
 
 
 def _state(root):
+    """The ledger's official acts (recoveries apart, see _recoveries)."""
     ws = Workspace(root)
-    return [e["kind"] for e in ws.ledger().read()]
+    return [e["kind"] for e in ws.ledger().read() if e["kind"] != "recovery"]
+
+
+def _recoveries(root):
+    return [m for e in Workspace(root).ledger().entries(kind="recovery") for m in e["data"]["moved"]]
 
 
 def _interrupted(root, task="T01"):
@@ -71,6 +76,9 @@ def test_freeze_killed_at_each_step_recovers(tmp_path, point):
             assert "已移到 out/T01/.interrupted/" in r.stderr and "保留备查" in r.stderr
             kept = tmp_path / "out/T01/.interrupted" / moved
             assert (kept / "commitment.json").is_file()  # kept, not deleted
+            # the recovery is itself recorded, with the hashes of what was moved
+            (rec,) = [m for m in _recoveries(tmp_path) if "from" in m]
+            assert rec["to"] == f"out/T01/.interrupted/{moved}" and "commitment.json" in rec["files"]
     if point == "half_appended":
         assert "写了一半的记录" in r.stderr
         assert list((tmp_path / "out/.interrupted").glob("ledger-tail-*.txt"))
@@ -101,7 +109,7 @@ def test_draw_killed_at_each_step_recovers(tmp_path, point):
     r = ssj(tmp_path, "verify")
     assert r.returncode == 0, r.stdout
     if point != "appended":
-        assert "中断" in r.stdout and ".interrupted" in r.stdout
+        assert "中断" in r.stdout and ".interrupted" in r.stdout and "请与当时公布的台账末条哈希核对" in r.stdout
 
 
 def test_substitute_killed_in_the_middle_of_the_ledger_line(tmp_path):

@@ -173,6 +173,14 @@ def verify_outputs(ws: Workspace) -> Report:
     for e in entries:
         if e.get("kind") in ("freeze", "publish") and e.get("files"):
             check_files(rep, ws, e, f"台账第 {e['seq']} 条（{e.get('task')} {e['kind']}）记录的文件")
+    for e in entries:
+        if e.get("kind") == "recovery":
+            for m in e["data"].get("moved", []):
+                what = f"{m['from']} 移到 {m['to']}" if "from" in m else "写了一半的台账末行移到 " + m["to"]
+                rep.finding(f"台账第 {e['seq']} 条（{e['time']}）：上次操作中断，{what}（保留，不具效力）。"
+                            "没有台账记录的输出也可能是台账末尾被删去后留下的：请与当时公布的台账末条哈希核对")
+    recorded = {m.get("to") for e in entries if e.get("kind") == "recovery" for m in e["data"].get("moved", [])}
     for p in moved_aside(ws.root):
-        rep.finding(f"上次中断的操作留下的 {ws.rel(p)} 已移到一旁保留（台账中没有其记录，不具效力）")
+        if ws.rel(p) not in recorded:
+            rep.finding(f"{ws.rel(p)} 在 .interrupted 中，但台账中没有移动它的记录")
     return rep

@@ -7,8 +7,10 @@ entry. A kill can therefore leave (a) a staging folder or temp file, (b) an offi
 folder that no ledger entry records, or (c) a partial last ledger line. When any command takes the
 workspace lock, `recover` moves (a) and (b) aside to `out/<task>/.interrupted/<name>-<time>/`
 (`out/.interrupted/` outside a task folder) and (c) to `out/.interrupted/ledger-tail-<time>.txt`,
-and says so; the command then runs as if the interrupted run had never happened. `ssj verify`
-lists what was moved aside, so an interrupted official act stays visible.
+and says so; the command then runs as if the interrupted run had never happened. The recovery
+itself is recorded: a `recovery` ledger entry lists what was moved where, with the files' hashes.
+An output without its ledger entry looks the same whether a crash or a deleted ledger tail left
+it, so `ssj verify` shows every recovery as a finding, to compare with the published ledger head.
 
 `crash_point(name)` is the test hook that makes the instants deterministic: with the environment
 variable SSJ_TEST_CRASH=<name>, the process ends at once (os._exit, no cleanup, like SIGKILL) when
@@ -100,12 +102,16 @@ def moved_aside(root: Path) -> list[Path]:
     return sorted(p for d in out_dir.glob(f"**/{INTERRUPTED}") for p in d.iterdir())
 
 
-def recover(ws, stamp: str) -> list[str]:
+def recover(ws, now) -> list[str]:
     """Move interrupted outputs aside and cut a partial ledger line; return what was done (Chinese).
 
-    Called with the workspace lock held. `stamp` names the moment (YYYYmmdd-HHMMSS).
+    Called with the workspace lock held; `now` is the moment (an aware datetime).
     """
-    messages = _recover_ledger_tail(ws.root, stamp)
+    from .clock import stamp as iso
+
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    messages, tail = _recover_ledger_tail(ws.root, stamp)
+    moved: list[dict] = [{"what": "ledger_tail", "to": tail}] if tail else []
     entries = ws.ledger().read()
     for path in unrecorded_outputs(ws.root, entries):
         holder = path.parent.parent if path.parent.name == "publish" else path.parent  # out/<task> or out
@@ -114,26 +120,43 @@ def recover(ws, stamp: str) -> list[str]:
             name = f"publish-{name}"
         dest = _free(holder / INTERRUPTED / f"{name}-{stamp}")
         dest.parent.mkdir(parents=True, exist_ok=True)
+        files = {p.relative_to(path).as_posix(): _sha256(p) for p in sorted(path.rglob("*")) if p.is_file()} \
+            if path.is_dir() else {}
         shutil.move(str(path), str(dest))
+        moved.append({"from": path.relative_to(ws.root).as_posix(), "to": dest.relative_to(ws.root).as_posix(),
+                      "files": files})
         what = "未完成的暂存" if STAGING_NAME.match(path.name) else "台账中没有记录的输出"
         messages.append(f"发现上次中断留下的{what} {path.relative_to(ws.root).as_posix()}，"
                         f"已移到 {dest.relative_to(ws.root).as_posix()}（保留备查，未删除）；本次操作照常进行。")
+    if moved:
+        ws.ledger().append("recovery", task=None, time=iso(now),
+                           data={"moved": moved, "reason": "上次操作中断：输出没有台账记录，已移到一旁保留"})
     _notices.extend(messages)
     return messages
 
 
-def _recover_ledger_tail(root: Path, stamp: str) -> list[str]:
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _recover_ledger_tail(root: Path, stamp: str) -> tuple[list[str], str | None]:
     path = root / "ledger.jsonl"
     if not path.is_file():
-        return []
+        return [], None
     data = path.read_bytes()
     if not data or data.endswith(b"\n"):
-        return []
+        return [], None
     cut = data.rfind(b"\n") + 1
     tail = data[cut:]
     try:
         json.loads(tail.decode("utf-8"))
-        return []  # a complete last entry without its newline: nothing was lost; leave it
+        return [], None  # a complete last entry without its newline: nothing was lost; leave it
     except (UnicodeDecodeError, ValueError):
         pass
     dest = _free(root / "out" / INTERRUPTED / f"ledger-tail-{stamp}.txt")
@@ -143,8 +166,9 @@ def _recover_ledger_tail(root: Path, stamp: str) -> list[str]:
         f.truncate(cut)
         f.flush()
         os.fsync(f.fileno())
+    rel = dest.relative_to(root).as_posix()
     return [f"台账 ledger.jsonl 末尾有一条写了一半的记录（上次操作在写台账时中断），已移到 "
-            f"{dest.relative_to(root).as_posix()}（保留备查）；该操作视为未完成。"]
+            f"{rel}（保留备查）；该操作视为未完成。"], rel
 
 
 def _free(dest: Path) -> Path:

@@ -76,7 +76,7 @@ class Workspace:
             from . import clock
             from .recovery import recover
 
-            recover(self, clock.now().strftime("%Y%m%d-%H%M%S"))
+            recover(self, clock.now())
             yield self
         finally:
             lock.release()
