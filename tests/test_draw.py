@@ -130,7 +130,8 @@ def test_public_list_and_workbook(frozen, tmp_path, invoke):
     if first["reserves"]:
         assert res[0][2] == first["take"] + 1 and res[0][4] == first["reserves"][0]
     info = {row[0].value: row[1].value for row in wb["抽取说明"].iter_rows(min_row=3)}
-    assert info["公开随机种子"] == SEED and info["承诺码（固定名录）"] == m["commitment_code"]
+    assert info["公开随机种子"] == SEED and info["承诺值（固定名录，SHA-256）"] == m["commitment_sha256"]
+    assert info["承诺码（简写，仅供宣读）"] == m["commitment_code"]
 
 
 def test_formula_names_are_escaped_in_outputs(tmp_path, invoke, monkeypatch):

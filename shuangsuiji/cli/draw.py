@@ -55,7 +55,7 @@ def draw_lines(d: dict) -> list[str]:
              f"随机种子：「{d['seed']}」（{len(d['seed'])} 个字符，SHA-256 {d['seed_sha256']}）",
              "请核对种子与现场产生的完全一致。",
              f"抽取用种子：{d['sampler_seed']}",
-             f"依据的承诺码：{d['commitment_code']}", ""]
+             f"依据的承诺值：{d['commitment_sha256']}（简写 {d['commitment_code']}，仅供宣读）", ""]
     for s in d["strata"]:
         lines.append(f"分层「{s['name']}」：可抽取 {s['pool_size']} 户，抽中 {len(s['selected'])} 户，"
                      f"候补 {len(s['reserves'])} 户")
