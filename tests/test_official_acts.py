@@ -63,6 +63,9 @@ def test_official_draw_refuses_a_weak_seed_unless_a_reason_is_recorded(frozen, t
     assert entry["data"]["weak_seed"]["accepted_because"] == "现场只掷了一次骰子，经纪检组同意"
     manifest = json.loads((tmp_path / "out/T01/draw/manifest.json").read_text(encoding="utf-8"))
     assert manifest["weak_seed"] == entry["data"]["weak_seed"]
+    # verifying the manifest alone (an outside auditor) shows it too
+    r = invoke("verify", str(tmp_path / "out/T01/draw/manifest.json"), "--json")
+    assert r.exit_code == 0 and any("强度不足" in f and "经纪检组同意" in f for f in r.json["data"]["findings"])
 
 
 def test_a_seed_used_by_another_task_is_weak(tmp_path, invoke, monkeypatch):

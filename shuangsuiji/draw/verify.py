@@ -40,6 +40,13 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
     rep.add(expected_seed == manifest["sampler_seed"], f"抽取用种子按规则由公开种子和任务编号得出：{expected_seed}",
             f"抽取用种子应为「{expected_seed}」，清单中为「{manifest['sampler_seed']}」")
 
+    if manifest.get("weak_seed"):
+        w = manifest["weak_seed"]
+        rep.finding(f"该抽取使用了强度不足的种子（{'；'.join(w.get('reasons', []))}），理由：{w.get('accepted_because')}")
+    if manifest.get("redo"):
+        rep.finding(f"这是第 {manifest.get('draw_no')} 次正式抽取（重做），取代 {manifest.get('supersedes')}，"
+                    f"理由：{manifest.get('reason')}；被取代的抽取仍须公开（见抽取记录.csv）")
+
     # 2. The pool file and the commitment.
     pool_path = find_named(ws, manifest.get("pool_file"), beside, pool)
     if pool_path is None:
