@@ -36,7 +36,7 @@ declare -A PUBLISH_DAY=([T01]=2026-08-12 [T02]=2026-09-11)
 for T in T01 T02; do
   draw_seed_var="DRAW_SEED_$T"; match_seed_var="MATCH_SEED_$T"
   day=${DRAW_DAY[$T]}
-  step "3. [$T] 固定名录并公布承诺码 ssj freeze（$day 09:00）"
+  step "3. [$T] 固定名录并公布承诺值 ssj freeze（$day 09:00）"
   SSJ_NOW="${day}T09:00:00+08:00" "$SSJ" freeze --plan "$PLAN" --task "$T"
   step "4. [$T] 公开掷骰产生种子后正式抽取 ssj draw（$day 10:00）"
   SSJ_NOW="${day}T10:00:00+08:00" "$SSJ" draw --plan "$PLAN" --task "$T" \

@@ -118,7 +118,7 @@ def record_substitution(ws: Workspace, task_id: str, out: str, into: str, reason
 
 
 def record_match(ws: Workspace, task_id: str, targets: dict[str, tuple[str, list[str]]],
-                 dispatched: str = TIME) -> str:
+                 dispatched: str = "2026-04-14T15:00:00+08:00") -> str:
     """A match: targets {code: (name, [department ids])} and its ledger entry."""
     rel = f"out/{task_id}/match/manifest.json"
     manifest = {"task": task_id, "targets": [

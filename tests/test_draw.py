@@ -49,8 +49,8 @@ def test_default_reserves(take, pool, reserves):
 
 
 def test_check_seed():
-    assert check_seed("12345678901234567890") == []
-    assert "只有 4 个字符" in check_seed("1234")[0]
+    assert check_seed("38201749561028374619") == []
+    assert check_seed("1234") == []  # weakness is judged by seed_weaknesses, refused only when official
     assert check_seed("城中区 2026 年第一次摇号：3820-1749-5610") == []
     for bad in ("", " 123", "123 ", "12\n3", "a\tb", "1234\u200b5678", "\ufeff12345678", "1234\u00a05678",
                 "1234\u30005678", "12\u008534", "12\u202e34", "12\u2028\u200934"):
@@ -96,7 +96,10 @@ def test_draw_outputs_agree_with_the_package(frozen, tmp_path, invoke):
     (entry,) = Workspace(tmp_path).ledger().entries(kind="draw")
     assert entry["data"]["manifest"] == "out/T01/draw/manifest.json" and entry["data"]["official"] is True
     assert set(entry["files"]) == {"out/T01/draw/manifest.json", "out/T01/draw/抽取结果.xlsx",
-                                   "out/T01/draw/公示名单.csv"}
+                                   "out/T01/draw/公示名单.csv", "out/T01/draw/ledger_head.json", "out/T01/draw/抽取记录.csv"}
+    head = json.loads((tmp_path / "out/T01/draw/ledger_head.json").read_text(encoding="utf-8"))
+    (freeze,) = Workspace(tmp_path).ledger().entries(kind="freeze")
+    assert (head["seq"], head["hash"]) == (freeze["seq"], freeze["hash"]) and entry["seq"] == head["seq"] + 1
     assert TaskState(Workspace(tmp_path), "T01").official_draw["seq"] == entry["seq"]
 
 
@@ -127,7 +130,8 @@ def test_public_list_and_workbook(frozen, tmp_path, invoke):
     if first["reserves"]:
         assert res[0][2] == first["take"] + 1 and res[0][4] == first["reserves"][0]
     info = {row[0].value: row[1].value for row in wb["抽取说明"].iter_rows(min_row=3)}
-    assert info["公开随机种子"] == SEED and info["承诺码（固定名录）"] == m["commitment_code"]
+    assert info["公开随机种子"] == SEED and info["承诺值（固定名录，SHA-256）"] == m["commitment_sha256"]
+    assert info["承诺码（简写，仅供宣读）"] == m["commitment_code"]
 
 
 def test_formula_names_are_escaped_in_outputs(tmp_path, invoke, monkeypatch):
@@ -186,11 +190,11 @@ def test_refuses_a_tampered_pool_file(frozen, tmp_path, invoke):
 def test_second_official_draw_refused_redo_recorded(frozen, tmp_path, invoke):
     assert _draw(invoke, frozen).exit_code == 0
     first = _manifest(tmp_path)
-    r = _draw(invoke, frozen, seed="99999999999999999999")
+    r = _draw(invoke, frozen, seed="49271830564738291056")
     assert r.exit_code == 5 and "不能再次正式抽取" in r.json["errors"][0]["message"]
-    r = _draw(invoke, frozen, "--redo", seed="99999999999999999999")
+    r = _draw(invoke, frozen, "--redo", seed="49271830564738291056")
     assert r.exit_code == 2 and "--reason" in r.json["errors"][0]["message"]
-    r = _draw(invoke, frozen, "--redo", "--reason", "现场种子记录有误，经监督人员确认重抽", seed="99999999999999999999")
+    r = _draw(invoke, frozen, "--redo", "--reason", "现场种子记录有误，经监督人员确认重抽", seed="49271830564738291056")
     assert r.exit_code == 0, r.stdout
     redo = _manifest(tmp_path, "draw-redo-2")
     assert redo["redo"] is True and redo["draw_no"] == 2 and redo["supersedes"] == "out/T01/draw/manifest.json"
@@ -229,8 +233,11 @@ def test_seed_is_text_zeros_matter(tmp_path, invoke, monkeypatch):
         set_now(monkeypatch, at(2026, 4, 8))
         assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
         r = invoke("draw", "--plan", plan, "--task", "T01", "--seed", seed, "--json")
+        assert r.exit_code == 3 and "少于要求的 20 个" in r.json["errors"][0]["message"]
+        r = invoke("draw", "--plan", plan, "--task", "T01", "--seed", seed, "--json",
+                   "--weak-seed-reason", "测试：零的个数是否有意义")
         assert r.exit_code == 0
-        assert any("少于建议的 20 个" in w for w in r.json["warnings"])
+        assert any("少于要求的 20 个" in w for w in r.json["warnings"])
         m = _manifest(root)
         assert m["seed"] == seed
         results.append([s["selected"] for s in m["strata"]])
@@ -276,10 +283,28 @@ def test_take_at_least_the_pool_and_empty_stratum(tmp_path, invoke, monkeypatch)
     assert m["较高"]["selected"] == [] and m["较高"]["reserves"] == []
 
 
-def test_reserves_option(frozen, tmp_path, invoke):
-    assert _draw(invoke, frozen, "--reserves", "5").exit_code == 0
+def test_reserves_are_fixed_at_freeze_and_committed(tmp_path, invoke, monkeypatch):
+    plan = make_workspace(tmp_path)
+    set_now(monkeypatch, at(2026, 4, 7))
+    r = invoke("freeze", "--plan", plan, "--task", "T01", "--reserves", "5", "--json")
+    assert r.exit_code == 0
+    commitment = json.loads((tmp_path / "out/T01/freeze/commitment.json").read_text(encoding="utf-8"))
+    assert [s["reserves"] for s in commitment["strata"] if s["drawable"]] == [
+        min(5, s["pool_size"] - s["take"]) for s in commitment["strata"] if s["drawable"]]
+    set_now(monkeypatch, at(2026, 4, 8))
+    # after the seed, the reserve count can no longer be chosen
+    r = _draw(invoke, plan, "--reserves", "50")
+    assert r.exit_code == 2 and "固定名录时确定" in r.json["errors"][0]["message"]
+    assert not (tmp_path / "out/T01/draw").exists()
+    assert _draw(invoke, plan).exit_code == 0
     m = _manifest(tmp_path)
-    assert all(len(s["reserves"]) == min(5, s["pool_size"] - s["take"]) for s in m["strata"])
+    assert [len(s["reserves"]) for s in m["strata"]] == [s["reserves"] for s in commitment["strata"] if s["drawable"]]
+
+
+def test_default_reserves_are_in_the_commitment(frozen, tmp_path):
+    commitment = json.loads((tmp_path / "out/T01/freeze/commitment.json").read_text(encoding="utf-8"))
+    assert all(s["reserves"] == default_reserves(s["take"], s["pool_size"])
+               for s in commitment["strata"] if s["drawable"])
 
 
 # --------------------------------------------------------------------------- substitution
@@ -290,26 +315,27 @@ def test_substitution_takes_the_next_reserve_in_order(frozen, tmp_path, invoke):
     m = _manifest(tmp_path)
     s = m["strata"][0]
     out1, out2 = s["selected"][2], s["selected"][0]
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "已注销", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "注销", "--json")
     assert r.exit_code == 0, r.stdout
     assert r.json["data"]["in"] == s["reserves"][0] and r.json["data"]["ticket_rank"] == s["take"] + 1
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out2, "--reason", "已吊销", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out2, "--reason", "吊销", "--json")
     assert r.json["data"]["in"] == s["reserves"][1]
     # The reserve that came in can itself be replaced; the one replaced cannot be replaced again.
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "x", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "注销", "--json")
     assert r.exit_code == 3
     selected = [x.credit_code for x in TaskState(Workspace(tmp_path), "T01").selected()]
     assert out1 not in selected and s["reserves"][0] in selected and s["reserves"][1] in selected
     assert len(selected) == sum(x["take"] for x in m["strata"])
     subs = Workspace(tmp_path).ledger().entries(kind="substitution")
     assert [(e["data"]["out"], e["data"]["in"], e["data"]["reason"]) for e in subs] == [
-        (out1, s["reserves"][0], "已注销"), (out2, s["reserves"][1], "已吊销")]
+        (out1, s["reserves"][0], "注销"), (out2, s["reserves"][1], "吊销")]
 
 
 def test_substitution_refusals(frozen, tmp_path, invoke):
-    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", code(1), "--reason", "x", "--json")
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", code(1), "--reason", "注销", "--json")
     assert r.exit_code == 5  # no draw yet
-    assert _draw(invoke, frozen, "--reserves", "1").exit_code == 0
+    assert invoke("freeze", "--plan", frozen, "--task", "T01", "--reserves", "1", "--reason", "候补 1 户").exit_code == 0
+    assert _draw(invoke, frozen).exit_code == 0
     m = _manifest(tmp_path)
     s = m["strata"][0]
     r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", s["selected"][0], "--reason", " ", "--json")
@@ -348,14 +374,14 @@ def test_renamed_task_id_cannot_draw_the_same_task_number_again(frozen, tmp_path
     assert _draw(invoke, frozen).exit_code == 0
     frozen.write_text(frozen.read_text(encoding="utf-8").replace("id: T01\n", "id: T01X\n"), encoding="utf-8")
     assert invoke("freeze", "--plan", frozen, "--task", "T01X").exit_code == 0
-    r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "99999999999999999999", "--json")
+    r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "49271830564738291056", "--json")
     assert r.exit_code == 5, r.stdout
     message = r.json["errors"][0]["message"]
     assert "测试〔2026〕1号" in message and "T01" in message and "out/T01/draw/manifest.json" in message
     assert not (tmp_path / "out/T01X/draw").exists()
     assert [e["task"] for e in Workspace(tmp_path).ledger().entries(kind="draw")] == ["T01"]
     # A trial under the new id stays possible: it is never official.
-    r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "99999999999999999999", "--dry-run", "--json")
+    r = invoke("draw", "--plan", frozen, "--task", "T01X", "--seed", "49271830564738291056", "--dry-run", "--json")
     assert r.exit_code == 0
 
 

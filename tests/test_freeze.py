@@ -180,8 +180,9 @@ def test_freeze_writes_pool_commitment_and_ledger(tmp_path, invoke, monkeypatch)
     assert r.exit_code == 0, r.stdout
     data = r.json["data"]
     folder = tmp_path / "out" / "T01" / "freeze"
-    assert sorted(p.name for p in folder.iterdir()) == ["commitment.json", "officer_pool.json", "pool.csv",
-                                                        "pool_details.tsv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["commitment.json", "ledger_head.json", "officer_pool.json",
+                                                        "pool.csv", "pool_details.internal.tsv"]
+    assert json.loads((folder / "ledger_head.json").read_text(encoding="utf-8"))["seq"] == 0
     commitment = json.loads((folder / "commitment.json").read_text(encoding="utf-8"))
     import hashlib
 
@@ -217,15 +218,20 @@ def test_freeze_writes_pool_commitment_and_ledger(tmp_path, invoke, monkeypatch)
     assert entry["data"] == {"commitment": "out/T01/freeze/commitment.json", "commitment_sha256": digest,
                              "code": data["code"]}
     assert set(entry["files"]) == {f"out/T01/freeze/{n}" for n in
-                                   ("pool.csv", "pool_details.tsv", "officer_pool.json", "commitment.json")}
+                                   ("pool.csv", "pool_details.internal.tsv", "officer_pool.json", "commitment.json",
+                                    "ledger_head.json")}
 
 
 def test_freeze_human_output_shows_code_and_reasons(tmp_path, invoke):
     plan = make_workspace(tmp_path)
     r = invoke("freeze", "--plan", plan, "--task", "T01")
     assert r.exit_code == 0
-    assert "承诺码：" in r.stdout and "登记状态不可抽取" in r.stdout and "新设立未满期限" in r.stdout
-    assert "请在产生随机种子之前公开公布承诺码" in r.stdout
+    assert "登记状态不可抽取" in r.stdout and "新设立未满期限" in r.stdout
+    digest = Workspace(tmp_path).ledger().entries(kind="freeze")[0]["data"]["commitment_sha256"]
+    # the full SHA-256 is the announced commitment; the short code is only for reading aloud
+    assert f"承诺值（须公开公布，核验以此全值为准）：{digest}" in r.stdout
+    assert "承诺码（简写，仅供口头宣读）：" in r.stdout
+    assert "请在产生随机种子之前公开公布承诺值" in r.stdout
 
 
 def test_refreeze_needs_a_reason(tmp_path, invoke):

@@ -85,7 +85,8 @@ def test_match_writes_manifest_dispatch_templates_and_ledger(ws):
     assert entry["kind"] == "match" and entry["task"] == "T02"
     assert entry["data"]["dispatched"] == f"{DAY}T15:00:00+08:00" and entry["data"]["redo"] is False
     assert entry["data"]["manifest_sha256"] == sha256_file(folder / "manifest.json")
-    assert all(sha256_file(ws.root / f) == h for f, h in entry["files"].items()) and len(entry["files"]) == 6
+    assert all(sha256_file(ws.root / f) == h for f, h in entry["files"].items()) and len(entry["files"]) == 7
+    assert "out/T02/match/ledger_head.json" in entry["files"]
     deadline = WorkCalendar(ws.calendar_dir).add_workdays(date(2026, 5, 11), 5)
     assert manifest["confirm_deadline"] == deadline.isoformat() == "2026-05-18"
 
@@ -127,11 +128,17 @@ def test_the_template_reads_back_through_publish_intake(ws):
     assert rows == [] and [p for p in problems if p.severity == "error"] == []  # untouched template
 
 
-def test_seed_is_echoed_with_its_sha256_and_a_short_seed_warns(ws):
+def test_seed_is_echoed_with_its_sha256_and_a_short_seed_is_refused_without_a_reason(ws):
+    n = len(ws.ledger().read())
     r = run_match(ws, seed="4711")
+    assert r.exit_code == 3 and "少于要求的 20 个" in r.stderr and "--weak-seed-reason" in r.stderr
+    assert len(ws.ledger().read()) == n and not ws.task_dir("T02").joinpath("match").exists()
+    r = run_match(ws, "--weak-seed-reason", "现场只记下四位数", seed="4711")
     assert r.exit_code == 0
     assert "「4711」" in r.stdout and "SHA-256 " in r.stdout
-    assert "少于建议的 20 个" in r.stderr
+    assert "少于要求的 20 个" in r.stderr
+    entry = ws.ledger().read()[-1]
+    assert entry["kind"] == "match" and entry["data"]["weak_seed"]["accepted_because"] == "现场只记下四位数"
 
 
 def test_without_an_official_draw_nothing_is_written(ws):
@@ -252,3 +259,26 @@ def test_infeasible_task_is_diagnosed_and_writes_nothing(tmp_path):
     j = cli("match", "--plan", plan, "--task", "T02", "--seed", SEED, "--json")
     err = json.loads(j.stdout)["errors"][0]
     assert err["code"] == "infeasible" and err["problems"][0]["code"] == "infeasible:cross_area"
+
+
+def _add_columns(ws: Workspace, block: str) -> None:
+    plan = ws.root / PLAN_REL
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  conflicts: ../data/conflicts.csv\n", "  conflicts: ../data/conflicts.csv\n" + block),
+                    encoding="utf-8")
+
+
+def test_an_unrelated_roster_setting_does_not_block_the_match(ws):
+    """Issue 11: adding rosters.columns without touching the task (or the officers it reads) is not an
+    outcome change; the fingerprint compares the parsed officer records, not the plan's settings."""
+    _add_columns(ws, "  columns:\n    targets: {name: [企业全称]}\n    inspectors: {name: [人员姓名全称]}\n")
+    r = run_match(ws)
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_roster_setting_that_changes_the_officers_read_blocks_the_match(ws):
+    n = len(ws.ledger().read())
+    _add_columns(ws, "  columns:\n    inspectors: {area: [执法门类]}\n")  # 所属所 read from another column
+    r = run_match(ws)
+    assert r.exit_code == 5 and "人员记录与固定名录时不同" in r.stderr
+    assert nothing_written(ws, n)

@@ -149,3 +149,24 @@ def test_missing_plan_file(tmp_path):
     with pytest.raises(FileMissing) as e:
         load_plan(tmp_path / "none.yaml")
     assert "找不到计划文件" in e.value.message
+
+
+def test_yaml_alias_bomb_is_refused_with_a_line(tmp_path):
+    # a "billion laughs" plan: each level references the previous one ten times
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    p = tmp_path / "bomb.yaml"
+    p.write_text(PLAN + "\n".join(levels) + "\n", encoding="utf-8")
+    with pytest.raises(InputInvalid) as e:
+        load_plan(p)
+    assert "锚点" in e.value.message and f"第{PLAN.count(chr(10)) + 1}行" in e.value.message
+    assert e.value.problems[0].row == PLAN.count("\n") + 1
+
+
+def test_yaml_single_alias_is_refused(tmp_path):
+    p = tmp_path / "alias.yaml"
+    p.write_text(PLAN.replace("risk_aliases: {on: 高}", "risk_aliases: {on: 高}\nx: &k 1\ny: *k"), encoding="utf-8")
+    with pytest.raises(InputInvalid) as e:
+        load_plan(p)
+    assert "YAML 锚点和别名" in e.value.message

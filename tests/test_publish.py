@@ -109,7 +109,7 @@ def test_ledger_entry_names_every_file_with_its_hash(invoke, ws):
                              "manifest_sha256": sha256_file(v(ws, 1) / "manifest.json"),
                              "version": 1, "reason": "首次公示", "partial": False}
     assert sorted(entry["files"]) == [f"out/T02/publish/v1/{n}" for n in
-                                      ("manifest.json", "公示结果.csv", "公示结果.xlsx", "办公室留存.xlsx")]
+                                      ("ledger_head.json", "manifest.json", "公示结果.csv", "公示结果.xlsx", "办公室留存.xlsx")]
     for rel, sha in entry["files"].items():
         assert sha256_file(ws.root / rel) == sha
     manifest = json.loads((v(ws, 1) / "manifest.json").read_text(encoding="utf-8"))
@@ -272,11 +272,16 @@ def test_correction_before_any_publication_is_refused(invoke, ws):
     assert run(invoke, ws, "--correction", "--reason", "x").exit_code == 5
 
 
-def test_an_orphan_version_folder_is_not_overwritten(invoke, ws):
+def test_an_orphan_version_folder_is_moved_aside_not_overwritten(invoke, ws):
     fill(ws)
     v(ws, 1).mkdir(parents=True)
+    (v(ws, 1) / "公示结果.csv").write_text("中断时留下的文件", encoding="utf-8")
     r = run(invoke, ws)
-    assert r.exit_code == 5 and "台账中没有对应的发布记录" in r.json["errors"][0]["message"]
+    assert r.exit_code == 0, r.stdout
+    assert any("台账中没有记录的输出 out/T02/publish/v1" in w for w in r.json["warnings"])
+    (kept,) = (ws.root / "out/T02/.interrupted").iterdir()
+    assert kept.name.startswith("publish-v1-") and (kept / "公示结果.csv").read_text(encoding="utf-8") == "中断时留下的文件"
+    assert ws.ledger().last("publish", "T02")["data"]["version"] == 1
 
 
 def test_publish_needs_a_match(invoke, tmp_path):
@@ -437,3 +442,33 @@ def test_a_rejection_writes_the_problem_list_and_prints_problems_grouped_by_kind
     assert [(r[2], r[3], r[6]) for r in rows] == [(3, "检查结果", "错误"), (4, "检查部门", "错误"),
                                                  (4, "检查结果", "错误"), (5, "检查结果", "错误")]
     assert rows[2][5].startswith("检查结果「Q」不是有效代码") and rows[0][0].endswith(f"结果录入-{WS}.xlsx")
+
+
+def test_an_inspection_before_the_dispatch_is_a_located_error(invoke, ws):
+    # the fixture's match was dispatched on 2026-04-14; the window opens 2026-05-18 — move the
+    # dispatch later than one inspection date
+    fill(ws, scjg=[result_row(A, "SCJG", inspected=date(2026, 5, 19), entered=date(2026, 5, 22)),
+                   result_row(B, "SCJG"), result_row(C, "SCJG")])
+    lines = ws.ledger_path.read_text(encoding="utf-8").splitlines()
+    from shuangsuiji.core.ledger import Ledger
+
+    ledger = Ledger(ws.ledger_path)
+    match = [e for e in ledger.read() if e["kind"] == "match"][0]
+    ws.ledger_path.write_text("\n".join(lines[: match["seq"] - 1]) + "\n", encoding="utf-8")
+    ledger.append("match", task="T02", time=match["time"], files=match["files"],
+                  data={**match["data"], "dispatched": "2026-05-20T09:00:00+08:00"})
+    r = run(invoke, ws)
+    assert r.exit_code == 3
+    (p,) = [p for p in r.json["errors"][0]["problems"] if "派发日期" in p["reason"]]
+    assert p["reason"] == "检查日期 2026-05-19 早于本任务的派发日期（2026-05-20），不可能是本任务的检查"
+    assert p["file"].endswith(f"结果录入-{SC}.xlsx") and p["row"] == 3 and p["column"] == "检查日期"
+    assert not v(ws, 1).exists()
+
+
+def test_today_in_the_future_is_refused(invoke, ws, monkeypatch):
+    fill(ws)
+    monkeypatch.setenv("SSJ_NOW", "2026-09-01T10:00:00+08:00")
+    r = run(invoke, ws, today="2026-09-02")
+    assert r.exit_code == 2 and "晚于实际的今天（2026-09-01）" in r.json["errors"][0]["message"]
+    assert not v(ws, 1).exists()
+    assert run(invoke, ws, today="2026-09-01").exit_code == 0

@@ -48,7 +48,7 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     ws = Workspace(root)
     out_code = TaskState(ws, "T02").selected()[0].credit_code
     _at(monkeypatch, "2026-05-12T09:00:00+08:00")
-    r = invoke("substitute", "--plan", plan, "--task", "T02", "--out", out_code, "--reason", "已于 2026-05-12 注销")
+    r = invoke("substitute", "--plan", plan, "--task", "T02", "--out", out_code, "--reason", "注销", "--note", "2026-05-12 注销")
     assert r.exit_code == 0, r.stderr
     selected = TaskState(ws, "T02").selected()
     sub = next(s for s in selected if s.replaces == out_code)
@@ -80,7 +80,7 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     assert kept and all(k.endswith("；") for k in kept)
     assert "未发现问题或相关问题已规范、已改正，无需后续处置；" in kept
     notes = {r[11].value for r in office.iter_rows(min_row=3) if r[0].value == sub.credit_code}
-    assert notes == {f"替补 {out_code}（已于 2026-05-12 注销）"}
+    assert notes == {f"替补 {out_code}（注销）"}
 
     from shuangsuiji.intake.rosters import load_rosters
     from shuangsuiji.plan.load import load_plan
@@ -104,3 +104,34 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
         assert d["drawn"] == d["inspected"] == len(selected) and d["not_inspected"] == 0
         assert sum(d["by_code"].values()) >= d["inspected"]
     assert (root / r.json["data"]["workbook"]).is_file()
+
+    # ssj verify covers the publication: files against ledger and manifest, the merge recomputed
+    # from the filled templates, and the new public list version written by the substitution.
+    r = invoke("verify", "--json")
+    assert r.exit_code == 0, r.stdout
+    reports = {rep["subject"]: rep for rep in r.json["data"]["reports"]}
+    (pub,) = [rep for s, rep in reports.items() if s.startswith("结果公示")]
+    texts = [c["text"] for c in pub["checks"]]
+    assert all(c["status"] == "pass" for c in pub["checks"]), texts
+    assert any("重新校验、合并" in t and "完全一致" in t for t in texts)
+    (lists,) = [rep for s, rep in reports.items() if s.startswith("递补后的公示名单")]
+    assert all(c["status"] == "pass" for c in lists["checks"]), lists
+    listed = (root / "out/T02/draw-list-2/公示名单.csv").read_bytes().decode("utf-8-sig")
+    assert f"{sub.credit_code}" in listed and f"递补：替换 {out_code}（注销：2026-05-12 注销）" in listed
+
+    csv_path = folder / "公示结果.csv"
+    original = csv_path.read_bytes()
+    victim = rows[2]
+    csv_path.write_bytes(original.replace(victim[2].encode(), "改过的名称".encode(), 1))
+    r = invoke("verify", "--json")
+    assert r.exit_code == 7
+    fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
+    assert any("第 3 行" in f and victim[1] in f and "企业名称应为「" + victim[2] in f for f in fails), fails
+    csv_path.write_bytes(original)
+    manifest_path = folder / "manifest.json"
+    m = manifest_path.read_text(encoding="utf-8")
+    manifest_path.write_text(m.replace('"partial": false', '"partial": true'), encoding="utf-8")
+    r = invoke("verify", "--json")
+    assert r.exit_code == 7
+    fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
+    assert any("公示清单的 SHA-256 与台账记录不一致" in f for f in fails), fails

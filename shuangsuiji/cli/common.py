@@ -139,9 +139,14 @@ def _print_error(error: SsjError) -> None:
 
 def run(command: str, json_out: bool, body: Callable[[], Result], traceback: bool = False) -> None:
     """Run a command body; map expected errors to their exit code and unexpected ones to INTERNAL."""
+    from ..core.recovery import drain_notices
+
+    drain_notices()
     try:
         result = body()
     except SsjError as e:
+        for notice in drain_notices():  # a recovery happened before the refusal: still say so
+            err_console().print(f"警告：{notice}", style="yellow", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(emit(command, json_out, error=e)) from None
     except KeyboardInterrupt:
         err_console().print("已中断，未写入任何正式结果。", markup=False)
@@ -155,4 +160,5 @@ def run(command: str, json_out: bool, body: Callable[[], Result], traceback: boo
                        hint="这是软件缺陷，请加 --traceback 重新运行并把输出发给维护人员。",
                        exit_code=ExitCode.INTERNAL, code="internal")
         raise typer.Exit(emit(command, json_out, error=err)) from None
+    result.warnings = drain_notices() + list(result.warnings)
     raise typer.Exit(emit(command, json_out, result=result))

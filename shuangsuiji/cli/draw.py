@@ -22,7 +22,11 @@ def draw(
     redo: bool = typer.Option(False, "--redo", help="重做已完成的正式抽取（须同时给出 --reason）。"),
     reason: str = typer.Option(None, "--reason", help="重做的理由，记入台账并显示在结果中。"),
     dry_run: bool = typer.Option(False, "--dry-run", help="试抽：输出标明“试抽”，用不同的种子派生方式，不记入台账。"),
-    reserves: int = typer.Option(None, "--reserves", help="每层候补户数；默认为抽取数的 20%（向上取整，至少 2 户）。"),
+    reserves: int = typer.Option(None, "--reserves", hidden=True,
+                                 help="已移到 ssj freeze：候补户数在固定名录时确定并计入承诺。"),
+    weak_seed_reason: str = typer.Option(None, "--weak-seed-reason",
+                                         help="种子短于 20 个字符、过于规律或与已用种子相同时，正式抽取须说明为何仍要使用"
+                                              "（记入台账，核验时显示）。"),
     json_out: bool = JSON_OPT,
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
@@ -32,7 +36,8 @@ def draw(
 
         with progress_for(json_out) as bar:
             data = draw_from_plan(plan, task, seed, now=clock.now(), seed_source=seed_source, redo=redo,
-                                  reason=reason, dry_run=dry_run, reserves=reserves, progress=bar)
+                                  reason=reason, dry_run=dry_run, reserves=reserves,
+                                  weak_seed_reason=weak_seed_reason, progress=bar)
         warnings = data.pop("warnings")
         return Result(data=data, lines=draw_lines(data), warnings=warnings)
 
@@ -50,7 +55,7 @@ def draw_lines(d: dict) -> list[str]:
              f"随机种子：「{d['seed']}」（{len(d['seed'])} 个字符，SHA-256 {d['seed_sha256']}）",
              "请核对种子与现场产生的完全一致。",
              f"抽取用种子：{d['sampler_seed']}",
-             f"依据的承诺码：{d['commitment_code']}", ""]
+             f"依据的承诺值：{d['commitment_sha256']}（简写 {d['commitment_code']}，仅供宣读）", ""]
     for s in d["strata"]:
         lines.append(f"分层「{s['name']}」：可抽取 {s['pool_size']} 户，抽中 {len(s['selected'])} 户，"
                      f"候补 {len(s['reserves'])} 户")

@@ -19,6 +19,8 @@ def freeze(
     reason: str = typer.Option(None, "--reason", help="重新固定名录（已固定过）时必须说明理由。"),
     allow_rejected: bool = typer.Option(False, "--allow-rejected",
                                         help="检查对象名录有被拒绝的行时仍然固定（这些行列入承诺记录）。"),
+    reserves: int = typer.Option(None, "--reserves", min=0,
+                                 help="每层候补户数（计入承诺，抽取时不能再改）；默认为抽取数的 20%（向上取整，至少 2 户）。"),
     json_out: bool = JSON_OPT,
     traceback: bool = TRACEBACK_OPT,
 ) -> None:
@@ -28,7 +30,7 @@ def freeze(
 
         with progress_for(json_out) as bar:
             data = freeze_from_plan(plan, task, now=clock.now(), reason=reason,
-                                    allow_rejected=allow_rejected, progress=bar)
+                                    allow_rejected=allow_rejected, reserves=reserves, progress=bar)
         return Result(data=data, lines=freeze_lines(data), warnings=freeze_warnings(data))
 
     run("freeze", json_out, body, traceback)
@@ -45,7 +47,8 @@ def freeze_lines(d: dict) -> list[str]:
         excluded = sum(s["excluded"].values())
         take = str(s["take"]) if s["drawable"] else "-"
         lines.append(f"{_pad(s['name'], width)}{s['in_roster']:>8}{excluded:>8}{s['pool_size']:>8}{take:>8}  "
-                     f"{s['rule_text'] if s['drawable'] else '不参与抽取'}")
+                     f"{s['rule_text'] if s['drawable'] else '不参与抽取'}"
+                     + (f"；候补 {s['reserves']} 户" if s["drawable"] else ""))
         if s["excluded"]:
             lines.append("            排除原因：" + "；".join(f"{r} {n} 户" for r, n in s["excluded"].items()))
         for note in s["notes"]:
@@ -57,10 +60,11 @@ def freeze_lines(d: dict) -> list[str]:
         why = d["officer_ineligible"].get(dept) or {}
         extra = ("；不可抽取：" + "、".join(f"{r} {k} 人" for r, k in why.items())) if why else ""
         lines.append(f"执法人员 {dept}：可抽取 {n} 人{extra}")
-    lines += ["", f"承诺码：{d['code']}",
-              f"承诺文件：{d['commitment']}（SHA-256 {d['commitment_sha256']}）",
+    lines += ["", f"承诺值（须公开公布，核验以此全值为准）：{d['commitment_sha256']}",
+              f"承诺码（简写，仅供口头宣读）：{d['code']}",
+              f"承诺文件：{d['commitment']}",
               f"池文件：{d['pool_file']}（SHA-256 {d['pool_sha256']}）",
-              "请在产生随机种子之前公开公布承诺码（可连同池文件和承诺文件），然后公开产生种子，再运行 ssj draw。"]
+              "请在产生随机种子之前公开公布承诺值（可连同池文件和承诺文件），然后公开产生种子，再运行 ssj draw。"]
     return lines
 
 
@@ -72,6 +76,9 @@ def _pad(text: str, width: int) -> str:
 
 def freeze_warnings(d: dict) -> list[str]:
     out = []
+    if d.get("after_draw"):
+        out.append(f"本任务已正式抽取（{d['after_draw']}），此次重新固定名录是公开行为：须公布新的承诺值和理由；"
+                   "重做抽取须用新的公开随机种子，ssj verify 会把此事列为核验发现。")
     if d["rejected_rows"]:
         out.append(f"检查对象名录有 {d['rejected_rows']} 行被拒绝，按 --allow-rejected 固定；这些行已列入承诺记录。")
     for s in d["strata"]:

@@ -26,6 +26,9 @@ def match(
     reason: str = typer.Option(None, "--reason", help="重新匹配的理由，记入台账和派发单。"),
     direct_reason: str = typer.Option(None, "--direct-reason",
                                       help="计划允许直接委派时，人员不足的名额由部门直接委派，并记录此理由。"),
+    weak_seed_reason: str = typer.Option(None, "--weak-seed-reason",
+                                         help="种子短于 20 个字符、过于规律或与已用种子相同时，须说明为何仍要使用"
+                                              "（记入台账，核验时显示）。"),
     fairness: int = typer.Option(None, "--fairness", min=1, max=100000,
                                  help="公平性检验：用 N 个由 --seed 派生的种子重复匹配，报告每名人员的被抽中率"
                                       "和人员—对象配对率（不写文件，不记台账）。"),
@@ -51,7 +54,8 @@ def match(
 
         with progress_for(json_out) as bar:
             data = match_from_plan(plan, task, seed, now=clock.now(), seed_source=seed_source, redo=redo,
-                                   reason=reason, direct_reason=direct_reason, progress=bar)
+                                   reason=reason, direct_reason=direct_reason,
+                                   weak_seed_reason=weak_seed_reason, progress=bar)
         warnings = data.pop("warnings")
         return Result(data=data, lines=match_lines(data), warnings=warnings)
 

@@ -4,10 +4,13 @@ Takes in: nothing of the domain. Gives out:
 - errors.py     `ExitCode`, `Problem` (file, sheet, row, column, value, reason), `SsjError` family
 - clock.py      `TZ` (Asia/Shanghai), `now()` / `today()` / `stamp()` (`SSJ_NOW` fixes the clock)
 - fileio.py     hashing, `canonical_json`, atomic writes, `staged_dir` (a whole folder or nothing)
+- recovery.py   `recover` (run when the lock is taken: interrupted outputs moved aside, kept),
+                `crash_point` (SSJ_TEST_CRASH test hook), `drain_notices`, `unrecorded_outputs`
 - yamlload.py   YAML with every scalar a string, and line numbers (`load_yaml`, `line_of`)
 - workspace.py  `Workspace`, `find_workspace`, `lock()`, `safe_name`
-- ledger.py     the hash-chained JSONL ledger; state.py `TaskState` (what the ledger says of a task)
-- audit.py      `Report` and the ledger checks every stage's verification builds on
+- ledger.py     the hash-chained JSONL ledger, `LEDGER_HEAD` sidecars; state.py `TaskState` (what the ledger says of a task)
+- audit.py      `Report` (pass / fail / skipped / finding) and the ledger checks every stage's
+                verification builds on; `verify_outputs` (workspace outputs against the ledger)
 - workdays.py   `WorkCalendar` (working-day arithmetic); schedules.py where a year's days off
                 come from (chinesecalendar or data/calendar/YYYY.yaml), `CalendarMissing`.
                 Here and not in deadlines/ because match (dispatch deadlines) needs it too.

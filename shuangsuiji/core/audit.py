@@ -13,7 +13,7 @@ from .fileio import sha256_file
 from .ledger import check_chain
 from .workspace import Workspace, find_workspace
 
-PASS, FAIL, SKIP = "通过", "不通过", "未核验"
+PASS, FAIL, SKIP, FINDING = "通过", "不通过", "未核验", "发现"  # a finding: consistent, but must be seen
 
 
 @dataclass
@@ -22,7 +22,8 @@ class Check:
     text: str
 
     def to_dict(self) -> dict:
-        return {"status": {PASS: "pass", FAIL: "fail", SKIP: "skipped"}[self.status], "text": self.text}
+        return {"status": {PASS: "pass", FAIL: "fail", SKIP: "skipped", FINDING: "finding"}[self.status],
+                "text": self.text}
 
 
 @dataclass
@@ -38,13 +39,18 @@ class Report:
     def skip(self, text: str) -> None:
         self.checks.append(Check(SKIP, text))
 
+    def finding(self, text: str) -> None:
+        """A fact the record holds consistently but an auditor must not miss (a redo, a re-freeze
+        after the seed, a weak seed accepted with a reason, an interrupted act moved aside)."""
+        self.checks.append(Check(FINDING, text))
+
     @property
     def ok(self) -> bool:
         return all(c.status != FAIL for c in self.checks)
 
     @property
     def complete(self) -> bool:
-        return all(c.status == PASS for c in self.checks)
+        return all(c.status in (PASS, FINDING) for c in self.checks)
 
     def to_dict(self) -> dict:
         return {"subject": self.subject, "ok": self.ok, "complete": self.complete, "trial": self.trial,
@@ -122,3 +128,59 @@ def check_files(rep: Report, ws: Workspace, entry: dict, what: str) -> None:
             bad.append(f"{frel}（被修改）")
     rep.add(not bad, f"{what}（{len(entry.get('files', {}))} 个）与台账记录的哈希一致",
             f"{what}与台账记录不一致：" + "、".join(bad))
+
+
+def verify_outputs(ws: Workspace) -> Report:
+    """The workspace's outputs against its ledger: every official-looking output folder is recorded;
+    no public folder states a ledger head the ledger no longer has (a cut or rewritten tail); every
+    file of every entry (freezes and publications included) still has its recorded hash; what an
+    interrupted run left was moved aside (a finding)."""
+    import json
+
+    from .ledger import LEDGER_HEAD
+    from .recovery import INTERRUPTED, moved_aside, unrecorded_outputs
+
+    rep = Report("工作区输出与台账")
+    try:
+        entries = ws.ledger().read()
+    except InputInvalid as e:
+        rep.add(False, e.message)
+        return rep
+    stray = unrecorded_outputs(ws.root, entries)
+    rep.add(not stray, "out/ 下每个正式输出目录都有台账记录",
+            "以下看起来是正式输出，但台账中没有记录（中断的操作、被删去的台账记录，或手工放入）："
+            + "、".join(ws.rel(p) for p in stray))
+    heads = []
+    for path in sorted((ws.root / "out").glob(f"**/{LEDGER_HEAD}")) if (ws.root / "out").is_dir() else []:
+        if INTERRUPTED in path.parts:
+            continue
+        try:
+            head = json.loads(path.read_text(encoding="utf-8"))
+            heads.append((path, int(head["seq"]), head["hash"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            rep.add(False, f"{ws.rel(path)} 无法读取")
+    cut = []
+    for path, seq, digest in heads:
+        if seq > len(entries):
+            cut.append(f"{ws.rel(path.parent)} 生成时台账已有 {seq} 条，现只有 {len(entries)} 条")
+        elif seq > 0 and entries[seq - 1].get("hash") != digest:
+            cut.append(f"{ws.rel(path.parent)} 生成时台账第 {seq} 条的哈希为 {digest}，现为 {entries[seq - 1].get('hash')}")
+    if heads:
+        top = max(heads, key=lambda h: h[1])
+        rep.add(not cut, f"{len(heads)} 个正式输出目录记载的台账末条与现台账吻合（最新为第 {top[1]} 条，"
+                         f"见 {ws.rel(top[0])}）",
+                "台账末尾被截去或改写：" + "；".join(cut))
+    for e in entries:
+        if e.get("kind") in ("freeze", "publish") and e.get("files"):
+            check_files(rep, ws, e, f"台账第 {e['seq']} 条（{e.get('task')} {e['kind']}）记录的文件")
+    for e in entries:
+        if e.get("kind") == "recovery":
+            for m in e["data"].get("moved", []):
+                what = f"{m['from']} 移到 {m['to']}" if "from" in m else "写了一半的台账末行移到 " + m["to"]
+                rep.finding(f"台账第 {e['seq']} 条（{e['time']}）：上次操作中断，{what}（保留，不具效力）。"
+                            "没有台账记录的输出也可能是台账末尾被删去后留下的：请与当时公布的台账末条哈希核对")
+    recorded = {m.get("to") for e in entries if e.get("kind") == "recovery" for m in e["data"].get("moved", [])}
+    for p in moved_aside(ws.root):
+        if ws.rel(p) not in recorded:
+            rep.finding(f"{ws.rel(p)} 在 .interrupted 中，但台账中没有移动它的记录")
+    return rep

@@ -95,15 +95,20 @@ def staged_dir(target: Path):
 
     An existing `target` is refused (official outputs are never overwritten).
     """
+    from .recovery import crash_point
+
     target = Path(target)
     if target.exists():
         raise StateError(f"输出目录已存在，不会覆盖：{target}", hint="正式结果不可覆盖；如需重做请使用 --redo --reason。")
+    crash_point("before_staging")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield tmp
+        crash_point("staging")
         _usual_mode(tmp, directory=True)
         os.replace(tmp, target)
+        crash_point("renamed")
     finally:
         if tmp.exists():
             import shutil

@@ -21,6 +21,7 @@ from .errors import InputInvalid, VerifyFailed
 from .fileio import canonical_json
 
 GENESIS = "0" * 64
+LEDGER_HEAD = "ledger_head.json"  # the sidecar every official output folder carries
 
 
 def entry_hash(entry: dict) -> str:
@@ -79,11 +80,35 @@ class Ledger:
         entry["hash"] = entry_hash(entry)
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        from .recovery import crash_point
+
+        crash_point("appending")
         with open(self.path, "a", encoding="utf-8") as f:
+            if os.environ.get("SSJ_TEST_CRASH") == "half_appended":  # a kill in the middle of the write
+                f.write(line[: len(line) // 2])
+                f.flush()
+                crash_point("half_appended")
             f.write(line)
             f.flush()
             os.fsync(f.fileno())
+        crash_point("appended")
         return entry
+
+    def write_head(self, folder: Path) -> None:
+        """Write `ledger_head.json` into an output folder being staged: the ledger's last sequence
+        number and hash at the moment the folder's files were made (the act's own entry, appended
+        after, is seq + 1). A sidecar rather than a line inside the CSV keeps every public table
+        machine-readable; the folder's ledger entry records its hash like any other output. A
+        ledger later found shorter than a head some public folder states has lost its tail."""
+        from .fileio import write_json_atomic
+
+        entries = self.read()
+        write_json_atomic(Path(folder) / LEDGER_HEAD, {
+            "kind": "ledger_head",
+            "seq": entries[-1]["seq"] if entries else 0,
+            "hash": entries[-1]["hash"] if entries else GENESIS,
+            "说明": "本目录文件生成时台账的末条序号和哈希；本次操作的台账记录为其后一条。",
+        })
 
     def verify(self) -> ChainReport:
         return check_chain(self.read())

@@ -73,6 +73,10 @@ class Workspace:
                 hint=f"请等待其完成后重试；如确认没有其他进程，可删除 {self.root / LOCK}。",
             ) from None
         try:
+            from . import clock
+            from .recovery import recover
+
+            recover(self, clock.now())
             yield self
         finally:
             lock.release()

@@ -34,6 +34,7 @@ def load_yaml(path: Path) -> tuple[object, dict[tuple, int]]:
             hint="请检查缩进、冒号后的空格和引号是否成对。",
             problems=[Problem(reason=f"YAML 格式错误（{what}）", file=str(path), row=line)],
         ) from None
+    _refuse_aliases(text, path)
     lines: dict[tuple, int] = {}
     dups: list[Problem] = []
     data = _build(node, (), lines, dups, str(path)) if node is not None else None
@@ -75,6 +76,21 @@ def _explain(text: str, e: yaml.YAMLError, line: int | None) -> tuple[int | None
         if needle in problem:
             return line, said
     return line, "无法解析此行"
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Refuse YAML anchors (&a) and aliases (*a): a plan never needs them, and a few nested aliases
+    ("billion laughs") expand to gigabytes when the tree is built. Checked on the event stream,
+    which never expands anything."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        is_alias = isinstance(event, yaml.AliasEvent)
+        if is_alias or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1
+            what = f"别名「*{event.anchor}」" if is_alias else f"锚点「&{event.anchor}」"
+            raise InputInvalid(
+                f"{path} 第{line}行：计划文件不允许使用 YAML 锚点和别名（此处为{what}）。",
+                hint="请把要重复的内容直接写出来；以 & 或 * 开头的文字值须加引号。",
+                problems=[Problem(reason=f"使用了 YAML {what}", file=str(path), row=line)])
 
 
 def _build(node, path: tuple, lines: dict, dups: list, file: str):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import date
-from pathlib import Path
 
 from ..core.clock import cn_date
 from ..core.fileio import staged_dir

@@ -8,8 +8,11 @@ commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, e
                 `load_commitment`)
 - sampler.py    consistent sampling, identical to consistent-sampler 1.0.10
 - partition.py  the same draw split over partitions (`smallest_k`, `merge`; docs/scale.md)
-- seeds.py      `check_seed`, `seed_key`, `seed_sha256`, `derive_seed`
+- seeds.py      `check_seed`, `seed_weaknesses`, `enforce_seed`, `workspace_seeds`, `seed_key`,
+                `seed_sha256`, `derive_seed`
 - run.py        `draw_from_plan` (official draw, trial, redo); substitute.py `substitute`
+- history.py    the public list format, 抽取记录.csv, list versions after substitutions,
+                `SUBSTITUTION_REASONS`, `findings` and `verify_list_versions` for ssj verify
 - verify.py     `verify_draw`, `verify_commitment`
 Later stages use the names listed here. Uses core, sheets, plan and intake.
 """

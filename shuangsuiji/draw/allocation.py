@@ -13,6 +13,26 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from ..intake.records import Target
 from ..plan.model import Plan, StratumRule, Task
 
+RESERVE_RATIO = Decimal("0.2")  # reserves per stratum: 20 % of the take, at least RESERVE_MIN
+RESERVE_MIN = 2
+
+
+def default_reserves(take: int, pool_size: int) -> int:
+    """Reserves kept per stratum: ceil(20 % of take), at least 2, never beyond the pool."""
+    if take <= 0:
+        return 0
+    want = max(RESERVE_MIN, int((Decimal(take) * RESERVE_RATIO).to_integral_value(ROUND_CEILING)))
+    return max(0, min(want, pool_size - take))
+
+
+def clamp_reserves(wanted: int | None, take: int, pool_size: int) -> int:
+    """The reserve count fixed at freeze: `wanted` (ssj freeze --reserves) or the default,
+    never more than the entities left after the take, 0 when the stratum takes nothing."""
+    if wanted is None:
+        return default_reserves(take, pool_size)
+    return max(0, min(wanted, pool_size - take)) if take > 0 else 0
+
+
 DEFAULT_STRATUM_ALL = "全部"  # the stratum of a plan with only a default rule
 
 

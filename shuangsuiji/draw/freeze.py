@@ -7,12 +7,14 @@ plan's rule, and fixes the eligible officer pool of every participating departme
 
 Outputs, in out/<task>/freeze/ (freeze-2/, … for a re-freeze):
     pool.csv            public: 分层, 统一社会信用代码, 企业名称 (stratum order, then code)
-    pool_details.tsv   internal: type, industry, address, area, contact… of each pooled entity,
-                        so the draw workbook needs no second pass over the roster
+    pool_details.internal.tsv  INTERNAL, mode 0600, not for release: type, industry, address,
+                        area, 法定代表人, 联系电话 of each pooled entity, so the draw workbook needs
+                        no second pass over the roster
     officer_pool.json   internal: eligible officers per department (ids), the ineligible with why
     commitment.json     hashes of the plan task, every roster and the files above; pool sizes and
-                        takes per stratum; exclusion counts; time. Its SHA-256 is the commitment;
-                        its first 16 hex digits, grouped, are the code announced publicly.
+                        takes and reserve counts per stratum; exclusion counts; time. Its full
+                        SHA-256 is the commitment announced and verified; the first 16 hex digits,
+                        grouped, are a short form that may be read aloud, never verified alone.
 A `freeze` ledger entry records the commitment. The pure parts (`pool.build_pool`, `allocation.allocate`,
 `officers.eligible_officers`) take plain records, so they are testable without files.
 """
@@ -20,6 +22,7 @@ A `freeze` ledger entry records the commitment. The pure parts (`pool.build_pool
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -28,12 +31,14 @@ from .. import __version__
 from ..core.clock import cn_time
 from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
+from ..core.ledger import LEDGER_HEAD
 from ..core.perf import gc_paused
 from ..core.progress import report
 from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
-from .officers import officer_pool
+from .allocation import clamp_reserves
+from .officers import officer_pool, officers_digest
 from .pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
 
 SPEC_VERSION = "ssj-draw-v1"
@@ -52,8 +57,13 @@ COMMITMENT_VERSION = 1
 # --------------------------------------------------------------------------- files
 
 
+DETAILS_NAME = "pool_details.internal.tsv"  # personal data: the name says so, mode 0600
+INTERNAL_MODE = 0o600
+
+
 def commitment_code(commitment_sha256: str) -> str:
-    """The short code announced publicly: the first 16 hex digits, upper case, in groups of 4."""
+    """The short form read aloud: the first 16 hex digits, upper case, in groups of 4. The
+    commitment itself (announced, printed on every public file, verified) is the full SHA-256."""
     h = commitment_sha256[:16].upper()
     return "-".join(h[i:i + 4] for i in range(0, 16, 4))
 
@@ -116,7 +126,8 @@ def _target_rejections(rosters) -> list:
 
 
 def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: datetime,
-                reason: str | None = None, allow_rejected: bool = False, progress=None) -> dict:
+                reason: str | None = None, allow_rejected: bool = False, reserves: int | None = None,
+                progress=None) -> dict:
     """Freeze `task` from loaded `rosters` (see rosters.Rosters). Caller holds the workspace lock.
 
     Returns what the CLI shows: strata summaries, the commitment code and the files written.
@@ -131,6 +142,11 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
                          f"{state.latest_freeze['data'].get('code')}）。",
                          hint="如需重新固定（例如修正名录后），请加 --reason 说明理由；"
                               "新的承诺码需要重新公布。")
+    if reserves is not None and reserves < 0:
+        from ..core.errors import ExitCode, SsjError
+
+        raise SsjError("--reserves 不能为负数。", exit_code=ExitCode.USAGE, code="usage")
+    after_draw = state.official_draw
     rejected = _target_rejections(rosters)
     if rejected and not allow_rejected:
         raise InputInvalid(f"检查对象名录有 {len(rejected)} 行被拒绝，不能固定名录。",
@@ -143,6 +159,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     result = build_pool(lp.plan, task, rosters.targets, special_lists=rosters.special_lists, drawn=drawn)
     strata = result.strata
     report(progress, "筛选抽取范围", 1, 1)
+    _refuse_empty(task, strata, result.out_of_scope)
     pool_bytes = pool_csv_bytes(strata)
     details_bytes = details_tsv_bytes(strata)
     officers = officer_pool(lp.plan, task, rosters.inspectors, getattr(rosters, "neighbours", None))
@@ -153,7 +170,12 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     frozen_at = stamp(now)
     with staged_dir(target) as tmp:
         rel = {name: ws.rel(target / name) for name in
-               ("pool.csv", "pool_details.tsv", "officer_pool.json", "commitment.json")}
+               ("pool.csv", DETAILS_NAME, "officer_pool.json", "commitment.json")}
+        summaries = []
+        for s in strata:
+            summary = s.summary(task.sampling.rounding)
+            summary["reserves"] = clamp_reserves(reserves, s.take, len(s.pool)) if s.drawable else 0
+            summaries.append(summary)
         commitment = {
             "kind": "commitment",
             "version": COMMITMENT_VERSION,
@@ -165,18 +187,22 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
             "frozen_at": frozen_at,
             "freeze_no": n,
             "reason": reason,
-            "plan": {"path": ws.rel(lp.path), "sha256": lp.sha256, "task_digest": lp.plan.task_digest(task)},
+            "after_draw": after_draw["data"]["manifest"] if after_draw else None,
+            "plan": {"path": ws.rel(lp.path), "sha256": lp.sha256, "task_digest": lp.plan.task_digest(task),
+                     "digest_version": 2},
+            "officers_digest": officers_digest(rosters.inspectors, getattr(rosters, "neighbours", None)),
             "rosters": {role: {"path": ws.rel(p), "sha256": digest}
                         for role, (p, digest) in sorted(rosters.files.items())},
             "pool_file": rel["pool.csv"],
             "pool_sha256": sha256_bytes(pool_bytes),
-            "pool_details": {"path": rel["pool_details.tsv"], "sha256": sha256_bytes(details_bytes)},
+            "pool_details": {"path": rel[DETAILS_NAME], "sha256": sha256_bytes(details_bytes), "internal": True},
             "officer_pool": {"path": rel["officer_pool.json"], "sha256": sha256_bytes(officers_bytes)},
             "draw_date": task.draw_date.isoformat(),
             "exclusions": task.exclusions.model_dump(mode="json"),
             "scope": task.scope.model_dump(mode="json"),
             "out_of_scope": result.out_of_scope,
-            "strata": [s.summary(task.sampling.rounding) for s in strata],
+            "reserves_option": reserves,
+            "strata": summaries,
             "officers": {d: len(v["eligible"]) for d, v in officers["departments"].items()},
             "rejected_rows": [{"file": Path(p.file).name if p.file else None, "sheet": p.sheet,
                                "row": p.row, "column": p.column, "reason": p.reason}
@@ -184,18 +210,23 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
         }
         commitment_bytes = (json.dumps(commitment, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         write_bytes_atomic(tmp / "pool.csv", pool_bytes)
-        write_bytes_atomic(tmp / "pool_details.tsv", details_bytes)
+        write_bytes_atomic(tmp / DETAILS_NAME, details_bytes)
+        os.chmod(tmp / DETAILS_NAME, INTERNAL_MODE)
+        ws.ledger().write_head(tmp)
+        head_sha = sha256_file(tmp / LEDGER_HEAD)
         write_bytes_atomic(tmp / "officer_pool.json", officers_bytes)
         write_bytes_atomic(tmp / "commitment.json", commitment_bytes)
     commitment_sha = sha256_bytes(commitment_bytes)
     code = commitment_code(commitment_sha)
     files = {rel["pool.csv"]: commitment["pool_sha256"],
-             rel["pool_details.tsv"]: commitment["pool_details"]["sha256"],
+             rel[DETAILS_NAME]: commitment["pool_details"]["sha256"],
              rel["officer_pool.json"]: commitment["officer_pool"]["sha256"],
-             rel["commitment.json"]: commitment_sha}
+             rel["commitment.json"]: commitment_sha, ws.rel(target / LEDGER_HEAD): head_sha}
     data = {"commitment": rel["commitment.json"], "commitment_sha256": commitment_sha, "code": code}
     if reason:
         data["reason"] = reason
+    if after_draw:
+        data["after_draw"] = after_draw["data"]["manifest"]
     entry = ws.ledger().append("freeze", task=task.id, time=frozen_at, data=data, files=files)
     return {
         "task": task.id, "task_number": task.number, "task_name": task.name,
@@ -207,11 +238,38 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
                                for d, v in officers["departments"].items()},
         "rejected_rows": len(rejected), "excluded_examples": result.excluded_examples,
         "ledger_seq": entry["seq"], "files": sorted(files),
+        "after_draw": data.get("after_draw"),
     }
 
 
+def _refuse_empty(task: Task, strata, out_of_scope: int) -> None:
+    """A freeze that would draw nothing is a mistake (a renamed risk column, a too narrow scope,
+    every entity excluded), never a result: refuse it, saying why."""
+    if sum(s.take for s in strata if s.drawable) > 0:
+        return
+    why = []
+    in_roster = sum(s.in_roster for s in strata)
+    if out_of_scope and not in_roster:
+        why.append(f"名录中 {out_of_scope} 户全部不在本任务的定向范围内")
+    for s in strata:
+        if not s.drawable:
+            if s.in_roster:
+                why.append(f"{s.in_roster} 户的信用风险类别在本任务中没有抽取规则")
+            continue
+        if s.in_roster and not s.pool:
+            reasons = "、".join(f"{r} {n} 户" for r, n in s.excluded.items() if n)
+            why.append(f"分层「{s.name}」名录内 {s.in_roster} 户全部被排除（{reasons}）")
+        elif s.pool and not s.take:
+            why.append(f"分层「{s.name}」可抽取 {len(s.pool)} 户，但按规则抽取数为 0")
+    if not why:
+        why.append("检查对象名录中没有符合本任务的对象")
+    raise InputInvalid(f"任务 {task.id} 按现有名录和规则一户也抽不到，不能固定名录：" + "；".join(why) + "。",
+                       hint="先运行 ssj check 看名录的列是否被识别（如信用风险分类、属地监管所），"
+                            "再核对本任务的定向范围、排除规则和抽取比例。")
+
+
 def freeze_from_plan(plan_path: Path, task_key: str, *, now: datetime, reason: str | None = None,
-                     allow_rejected: bool = False, progress=None) -> dict:
+                     allow_rejected: bool = False, reserves: int | None = None, progress=None) -> dict:
     """The whole `ssj freeze`: load plan and rosters, lock the workspace, freeze, record."""
     from ..core.workspace import find_workspace
     from ..intake.rosters import load_rosters
@@ -224,6 +282,6 @@ def freeze_from_plan(plan_path: Path, task_key: str, *, now: datetime, reason: s
         rosters = load_rosters(lp, progress=progress)
         with ws.lock():
             return freeze_task(ws, lp, task, rosters, now=now, reason=reason,
-                               allow_rejected=allow_rejected, progress=progress)
+                               allow_rejected=allow_rejected, reserves=reserves, progress=progress)
 
 

@@ -91,3 +91,25 @@ def officer_pool(plan: Plan, task: Task, inspectors: list[Inspector],
         record["neighbours"] = {d: describe(neighbours[d], d) for d in task.participants
                                 if neighbours.get(d)}
     return record
+
+
+def officers_digest(inspectors: Iterable[Inspector], neighbours: dict[str, list[Inspector]] | None = None) -> str:
+    """SHA-256 of the parsed officer records (every field but the source row, ids sorted), the
+    officer roster and each neighbouring roster: the match reads these rosters again, and the
+    freeze fingerprint compares what was parsed, not how the plan says to find the columns."""
+    import dataclasses
+    import hashlib
+
+    from ..core.fileio import canonical_json
+
+    def rec(o: Inspector) -> dict:
+        d = dataclasses.asdict(o)
+        d.pop("source", None)
+        d["credential_expiry"] = o.credential_expiry.isoformat() if o.credential_expiry else None
+        d["categories"], d["specialties"] = list(o.categories), list(o.specialties)
+        return d
+
+    body = {"inspectors": sorted((rec(o) for o in inspectors), key=lambda d: (d["department"], d["id"])),
+            "neighbours": {k: sorted((rec(o) for o in v), key=lambda d: d["id"])
+                           for k, v in sorted((neighbours or {}).items())}}
+    return hashlib.sha256(canonical_json(body)).hexdigest()

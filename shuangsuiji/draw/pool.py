@@ -157,22 +157,19 @@ _FLATTEN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 def details_tsv_bytes(strata: list[Stratum]) -> bytes:
     """The internal details of every pooled entity, one tab-separated line each (UTF-8).
 
-    Display-only (the office's draw workbook): tabs and line breaks inside a cell become spaces.
-    Not escaped against formulas: the file is read by ssj, and the workbook escapes.
+    INTERNAL: holds personal data (法定代表人, 联系电话); written with mode 0600 and never published.
+    Display-only (the office's draw workbook): tabs and line breaks inside a cell become spaces, and
+    every cell is formula-escaped like any other file we write (escaping is idempotent, so the
+    workbook's own escaping adds nothing).
     """
-    width = len(DETAIL_HEADERS) - 1
     lines = ["\t".join(DETAIL_HEADERS)]
     for s in strata:
         if not s.drawable:
             continue
         for t in s.pool:
-            line = "\t".join((t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state,
-                              t.risk, t.legal_rep, t.phone))
-            if line.count("\t") != width or "\n" in line or "\r" in line:
-                line = "\t".join(x.translate(_FLATTEN) for x in (
-                    t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
-                    t.legal_rep, t.phone))
-            lines.append(line)
+            lines.append("\t".join(escaped(x.translate(_FLATTEN)) for x in (
+                t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
+                t.legal_rep, t.phone)))
     lines.append("")
     return "\n".join(lines).encode("utf-8")
 

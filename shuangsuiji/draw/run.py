@@ -15,13 +15,13 @@ An official draw appends a `draw` ledger entry; a trial writes files marked 试�
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import datetime
-from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from .. import __version__
 from ..core.clock import cn_time
-from ..core.errors import ExitCode, SsjError, StateError, VerifyFailed
+from ..core.errors import ExitCode, InputInvalid, SsjError, StateError, VerifyFailed
 from ..core.fileio import sha256_file, staged_dir, write_bytes_atomic, write_json_atomic
 from ..core.perf import gc_paused
 from ..core.progress import report
@@ -30,35 +30,25 @@ from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
-from .freeze import SPEC_VERSION, load_commitment
+from .allocation import default_reserves
+from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
+from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
+                      nature_text)
 from .pool import read_details, read_pool_ids
 from .sampler import sample
-from .seeds import check_seed, derive_seed, seed_sha256
+from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
 
 REFERENCE = "consistent-sampler==1.0.10"
-RESERVE_RATIO = Decimal("0.2")  # reserves per stratum: 20 % of the take, at least RESERVE_MIN
-RESERVE_MIN = 2
-RESULT_XLSX = "抽取结果.xlsx"
-PUBLIC_CSV = "公示名单.csv"
-TRIAL_PREFIX = "试抽-"
-PUBLIC_HEADERS = ["结果性质", "抽查任务编号", "抽查任务名称", "分层", "序号", "统一社会信用代码", "企业名称"]
 
 
 # --------------------------------------------------------------------------- pure parts
 
-def default_reserves(take: int, pool_size: int) -> int:
-    """Reserves kept per stratum: ceil(20 % of take), at least 2, never beyond the pool."""
-    if take <= 0:
-        return 0
-    want = max(RESERVE_MIN, int((Decimal(take) * RESERVE_RATIO).to_integral_value(ROUND_CEILING)))
-    return max(0, min(want, pool_size - take))
-
-
-def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
-                reserves: int | None = None) -> list[dict]:
+def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str) -> list[dict]:
     """Per frozen stratum: the first `take` ids of the ticket order, then the reserves.
 
-    `plan_strata` are the commitment's stratum summaries (name, pool_size, take, drawable).
+    `plan_strata` are the commitment's stratum summaries (name, pool_size, take, reserves,
+    drawable). The reserve count is the one fixed at freeze; a commitment written before it was
+    fixed there (no "reserves") uses `default_reserves`.
     """
     out = []
     for s in plan_strata:
@@ -68,7 +58,7 @@ def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
         if len(ids) != s["pool_size"]:
             raise VerifyFailed(f"池文件中「{s['name']}」层有 {len(ids)} 户，承诺记录为 {s['pool_size']} 户。")
         take = s["take"]
-        n_res = default_reserves(take, len(ids)) if reserves is None else max(0, min(reserves, len(ids) - take))
+        n_res = s["reserves"] if "reserves" in s else default_reserves(take, len(ids))
         tickets = sample(ids, seed, take + n_res) if take else []
         out.append({
             "name": s["name"],
@@ -88,7 +78,7 @@ def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
 def inputs_changed(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict) -> list[str]:
     """What differs from the freeze: the plan task and each roster file (Chinese, one per item)."""
     changes = []
-    if lp.plan.task_digest(task) != commitment["plan"]["task_digest"]:
+    if lp.plan.task_digest(task, version=commitment["plan"].get("digest_version", 1)) != commitment["plan"]["task_digest"]:
         changes.append(f"计划文件中任务 {task.id} 的设置（或其用到的事项、部门、规则）在固定名录后被修改")
     for role, rec in commitment["rosters"].items():
         path = ws.resolve(rec["path"])
@@ -126,24 +116,18 @@ def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], di
 
 # --------------------------------------------------------------------------- the draw
 
-def nature_text(manifest: dict) -> str:
-    if manifest["trial"]:
-        return "试抽（非正式结果）"
-    if manifest["redo"]:
-        return f"正式（第{manifest['draw_no']}次抽取，重做）"
-    return "正式"
-
-
 def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datetime,
              seed_source: str | None = None, redo: bool = False, reason: str | None = None,
-             dry_run: bool = False, reserves: int | None = None, progress=None) -> dict:
+             dry_run: bool = False, reserves: int | None = None, weak_seed_reason: str | None = None,
+             progress=None) -> dict:
     """The whole draw of one task. The caller holds the workspace lock for an official draw."""
     from ..core.clock import stamp
     from ..core.state import TaskState
 
-    warnings = check_seed(seed)
-    if reserves is not None and reserves < 0:
-        raise SsjError("--reserves 不能为负数。", exit_code=ExitCode.USAGE, code="usage")
+    check_seed(seed)
+    if reserves is not None:
+        raise SsjError("候补户数在固定名录时确定，并计入承诺，抽取时不能再指定。", exit_code=ExitCode.USAGE,
+                       code="usage", hint="如需改变候补户数，须在产生种子之前用 ssj freeze --reserves N 固定。")
     if redo and not (reason and reason.strip()):
         raise SsjError("重做抽取必须用 --reason 说明理由。", exit_code=ExitCode.USAGE, code="usage")
     if redo and dry_run:
@@ -164,6 +148,17 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
                                   "--redo --reason 理由。")
         if redo and not previous:
             raise StateError(f"任务 {task.id} 还没有正式抽取，无需 --redo。", hint="去掉 --redo 重新运行。")
+        for e in previous:
+            used = e["data"].get("seed")
+            if used is None:
+                used = _manifest_seed(ws, e)
+            if used is not None and seed_key(used) == seed_key(seed):
+                raise InputInvalid(f"重做抽取必须使用新的随机种子：「{seed}」已用于任务 {task.id} 于 {e['time']} 的抽取"
+                                   f"（台账第 {e['seq']} 条）。",
+                                   hint="在公开场合重新产生种子（如再次掷骰）后重做；同一种子配上重新固定的名录，"
+                                        "等于看过种子后再挑名录。")
+    earlier = workspace_seeds(ws) + _interrupted_seeds(ws, task.id, state)
+    warnings, weak = enforce_seed(seed, earlier, trial=dry_run, weak_reason=weak_seed_reason)
     commitment = load_commitment(ws, task.id)
     changed = inputs_changed(ws, lp, task, commitment)
     if changed:
@@ -183,7 +178,7 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
     ids, _ = _load_frozen_pool(ws, commitment)
     derived = derive_seed(seed, task.number, trial=dry_run)
     report(progress, "抽取", 0, 1)
-    strata = draw_strata(ids, commitment["strata"], derived, reserves)
+    strata = draw_strata(ids, commitment["strata"], derived)
     report(progress, "抽取", 1, 1)
     position = dict(zip((code for codes in ids.values() for code in codes), itertools.count()))
     details = _load_details(ws, commitment, {c: position[c] for s in strata for c in s["selected"] + s["reserves"]})
@@ -211,6 +206,7 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         "seed": seed,
         "seed_sha256": seed_sha256(seed),
         "seed_source": seed_source,
+        "weak_seed": weak,
         "sampler_seed": derived,
         "pool_file": commitment["pool_file"],
         "pool_sha256": commitment["pool_sha256"],
@@ -227,19 +223,28 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         write_json_atomic(tmp / manifest_name, manifest)
         write_xlsx_fast(tmp / f"{prefix}{RESULT_XLSX}", _workbook(manifest, details, lp))
         write_bytes_atomic(tmp / f"{prefix}{PUBLIC_CSV}", _public_csv(manifest, details))
+        os.chmod(tmp / f"{prefix}{RESULT_XLSX}", INTERNAL_MODE)  # 法定代表人, 联系电话: internal
+        if not dry_run:
+            write_bytes_atomic(tmp / HISTORY_CSV, history_with_pending(ws, task.id, manifest, ws.rel(folder / "manifest.json"),
+                                                                       drawn_at, weak))
+            ws.ledger().write_head(tmp)
         for p in sorted(tmp.iterdir()):
             files[ws.rel(folder / p.name)] = sha256_file(p)
     manifest_rel = ws.rel(folder / "manifest.json")
     entry = None
     if not dry_run:
         data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "official": True,
-                "redo": bool(redo), "reason": reason if redo else None}
+                "redo": bool(redo), "reason": reason if redo else None, "seed": seed,
+                "commitment_sha256": commitment["_sha256"]}
+        if weak:
+            data["weak_seed"] = weak
         entry = ws.ledger().append("draw", task=task.id, time=drawn_at, data=data, files=files)
     return {
         "task": task.id, "task_number": task.number, "task_name": task.name,
         "official": not dry_run, "trial": dry_run, "redo": bool(redo), "draw_no": manifest["draw_no"],
         "seed": seed, "seed_sha256": manifest["seed_sha256"], "sampler_seed": derived,
-        "commitment_code": manifest["commitment_code"], "manifest": manifest_rel,
+        "commitment_code": manifest["commitment_code"], "commitment_sha256": manifest["commitment_sha256"],
+        "manifest": manifest_rel,
         "strata": [{k: s[k] for k in ("name", "pool_size", "take", "selected", "reserves")} for s in strata],
         "selected_total": sum(len(s["selected"]) for s in strata),
         "files": sorted(files), "ledger_seq": entry["seq"] if entry else None,
@@ -267,6 +272,34 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
         if number == task.number:
             found = e
     return found
+
+
+def _interrupted_seeds(ws: Workspace, task_id: str, state) -> list[tuple[str, str]]:
+    """Seeds of official draws of this task that were interrupted (moved aside, never recorded) and
+    drawn on another commitment than the one in force: their result may have been seen, so using the
+    seed again after a re-freeze counts as a reused seed. The same seed on the same commitment (a
+    plain rerun after a crash) gives the same result and is fine."""
+    import json
+
+    current = (state.latest_freeze or {}).get("data", {}).get("commitment_sha256")
+    out = []
+    for path in sorted((ws.task_dir(task_id) / ".interrupted").glob("*/manifest.json")):
+        try:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if m.get("kind") == "draw" and m.get("official") and m.get("commitment_sha256") != current and m.get("seed"):
+            out.append((m["seed"], f"中断的抽取 {ws.rel(path.parent)}，其承诺与现行承诺不同"))
+    return out
+
+
+def _manifest_seed(ws: Workspace, entry: dict) -> str | None:
+    import json
+
+    try:
+        return json.loads(ws.resolve(entry["data"]["manifest"]).read_text(encoding="utf-8")).get("seed")
+    except (OSError, ValueError):
+        return None
 
 
 def _code(state) -> str | None:
@@ -298,7 +331,8 @@ def _workbook(manifest: dict, details: tuple[list[str], dict[str, list]], lp: Lo
         ["结果性质", nature],
         ["抽查任务", f"{manifest['task_number']} {manifest['task_name']}"],
         ["计划", lp.plan.title or lp.plan.doc_number],
-        ["承诺码（固定名录）", manifest["commitment_code"] or ""],
+        ["承诺值（固定名录，SHA-256）", manifest["commitment_sha256"]],
+        ["承诺码（简写，仅供宣读）", manifest["commitment_code"] or ""],
         ["固定名录时间", cn_time(manifest["frozen_at"])],
         ["抽取时间", cn_time(manifest["drawn_at"])],
         ["公开随机种子", manifest["seed"]],

@@ -27,11 +27,83 @@ def check_seed(seed: str) -> list[str]:
         raise InputInvalid(f"随机种子含有不可见或易混淆的字符（{'、'.join(f'U+{ord(c):04X}' for c in hidden[:3])}），"
                            "看起来相同的种子会得出不同的结果。",
                            hint="请只用可见字符，空格只用普通半角空格；最好直接输入现场记下的数字。")
-    warnings = []
+    return []
+
+
+def seed_weaknesses(seed: str, earlier: list[tuple[str, str]] = ()) -> list[str]:
+    """Why `seed` is too weak for an official act (Chinese, one per reason; empty when it is fine).
+
+    Weak: shorter than SHORT_SEED characters; one repeated character or two alternating ones
+    (after `seed_key`); a run in which each character follows the previous one by +1 or by -1
+    (digits wrap: 1234567890…, 9876…); the same `seed_key` as an earlier seed of the workspace.
+    `earlier` lists (seed, where it was used).
+    """
+    out = []
+    key = seed_key(seed)
     if len(seed) < SHORT_SEED:
-        warnings.append(f"随机种子只有 {len(seed)} 个字符，少于建议的 {SHORT_SEED} 个；"
-                        "种子越短，越容易被事先猜测或挑选。")
-    return warnings
+        out.append(f"随机种子只有 {len(seed)} 个字符，少于要求的 {SHORT_SEED} 个；种子越短，越容易被事先猜测或挑选")
+    if key and len(set(key)) <= 2 and len(key) > 2:
+        out.append("随机种子只由一两个字符反复组成（如 1111…、1212…），不像是公开随机产生的")
+    elif len(key) >= 4 and _is_run(key):
+        out.append("随机种子是依次递增或递减的一串字符（如 123456…），不像是公开随机产生的")
+    for other, where in earlier:
+        if key and seed_key(other) == key:
+            out.append(f"随机种子与本工作区已用过的种子相同（{where}）")
+            break
+    return out
+
+
+def _is_run(key: str) -> bool:
+    def step(a: str, b: str) -> int:
+        if a.isdigit() and b.isdigit():
+            return (int(b) - int(a)) % 10
+        return (ord(b) - ord(a)) % 0x110000
+
+    steps = {step(a, b) for a, b in zip(key, key[1:])}
+    return steps in ({1}, {9}, {0x10FFFF}) or steps == {1 % 0x110000}
+
+
+def enforce_seed(seed: str, earlier: list[tuple[str, str]], *, trial: bool,
+                 weak_reason: str | None) -> tuple[list[str], dict | None]:
+    """(warnings, weak record) for a seed about to be used.
+
+    An official act refuses a weak seed unless `weak_reason` says why it must be used anyway; the
+    record {"reasons": [...], "accepted_because": text} then goes into the manifest and the ledger.
+    A trial only warns.
+    """
+    warnings = check_seed(seed)
+    weak = seed_weaknesses(seed, earlier)
+    if not weak:
+        return warnings, None
+    reason = weak_reason.strip() if weak_reason else ""
+    if trial:
+        return warnings + [f"{w}；正式抽取/匹配时会被拒绝（除非加 --weak-seed-reason 说明理由）。" for w in weak], None
+    if not reason:
+        raise InputInvalid("随机种子强度不足，不能用于正式抽取或匹配：" + "；".join(weak) + "。",
+                           hint=f"请公开重新产生至少 {SHORT_SEED} 位的随机种子（如多人掷骰）；"
+                                "确有理由必须使用此种子时，加 --weak-seed-reason 理由（记入台账，核验时显示）。")
+    return warnings + ["随机种子强度不足（" + "；".join(weak) + f"），按 --weak-seed-reason 使用：{reason}"], \
+        {"reasons": weak, "accepted_because": reason}
+
+
+def workspace_seeds(ws) -> list[tuple[str, str]]:
+    """Every seed of an official draw or match recorded in the workspace: (seed, where)."""
+    import json
+
+    out = []
+    for e in ws.ledger().entries():
+        if e["kind"] not in ("draw", "match"):
+            continue
+        seed = e["data"].get("seed")
+        if seed is None:
+            try:
+                seed = json.loads(ws.resolve(e["data"]["manifest"]).read_text(encoding="utf-8")).get("seed")
+            except (OSError, ValueError, KeyError):
+                continue  # a missing manifest is for ssj verify to report
+        if seed is not None:
+            what = "抽取" if e["kind"] == "draw" else "匹配"
+            out.append((seed, f"任务 {e.get('task')} 的{what}，台账第 {e['seq']} 条"))
+    return out
 
 
 def _invisible(c: str) -> bool:

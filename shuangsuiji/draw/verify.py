@@ -40,6 +40,13 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
     rep.add(expected_seed == manifest["sampler_seed"], f"抽取用种子按规则由公开种子和任务编号得出：{expected_seed}",
             f"抽取用种子应为「{expected_seed}」，清单中为「{manifest['sampler_seed']}」")
 
+    if manifest.get("weak_seed"):
+        w = manifest["weak_seed"]
+        rep.finding(f"该抽取使用了强度不足的种子（{'；'.join(w.get('reasons', []))}），理由：{w.get('accepted_because')}")
+    if manifest.get("redo"):
+        rep.finding(f"这是第 {manifest.get('draw_no')} 次正式抽取（重做），取代 {manifest.get('supersedes')}，"
+                    f"理由：{manifest.get('reason')}；被取代的抽取仍须公开（见抽取记录.csv）")
+
     # 2. The pool file and the commitment.
     pool_path = find_named(ws, manifest.get("pool_file"), beside, pool)
     if pool_path is None:
@@ -54,7 +61,7 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
         rep.skip(f"找不到承诺文件 {manifest.get('commitment')}，未核验各层户数与抽取数的承诺")
     else:
         rep.add(sha256_file(commit_path) == manifest["commitment_sha256"],
-                f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单一致（承诺码 {manifest.get('commitment_code')}）",
+                f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单一致（承诺值 {manifest['commitment_sha256']}）",
                 f"承诺文件 {shown_path(ws, commit_path)} 的 SHA-256 与清单不一致")
         commit = json.loads(commit_path.read_text(encoding="utf-8"))
         rep.add(commit.get("pool_sha256") == manifest["pool_sha256"] and commit.get("task") == manifest["task"],
@@ -83,9 +90,15 @@ def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path 
         else:
             rep.add(s["pool_size"] == len(pool_ids), f"分层「{name}」：池文件中 {len(pool_ids)} 户，与清单一致",
                     f"分层「{name}」：清单写可抽取 {s['pool_size']} 户，池文件中 {len(pool_ids)} 户")
+        n_res = len(s["reserves"])
+        c = committed.get(name)
+        if c is not None and "reserves" in c:  # fixed at freeze, part of the commitment
+            rep.add(c["reserves"] == n_res, f"分层「{name}」：候补 {n_res} 户，与承诺一致",
+                    f"分层「{name}」：清单有候补 {n_res} 户，承诺为 {c['reserves']} 户")
+            n_res = c["reserves"]
         try:
-            again = draw_strata({name: pool_ids}, [{"name": name, "pool_size": len(pool_ids), "take": s["take"]}],
-                                manifest["sampler_seed"], len(s["reserves"]))[0]
+            again = draw_strata({name: pool_ids}, [{"name": name, "pool_size": len(pool_ids), "take": s["take"],
+                                                    "reserves": n_res}], manifest["sampler_seed"])[0]
         except Exception as e:  # noqa: BLE001 - a broken pool is a failed check, not a crash
             rep.add(False, f"分层「{name}」无法按池文件复算：{getattr(e, 'message', e)}")
             continue
@@ -143,10 +156,13 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
         problems.append(f"应有 {len(expected)} 户，公示名单为 {len(body)} 户")
     for n, (row, want) in enumerate(zip(body, expected), 1):
         if len(row) != len(PUBLIC_HEADERS):
-            problems.append(f"第 {n} 行列数不对")
-        elif [row[0], row[1], row[2], row[3], row[5]] != want \
-                or row[4] != str(n) or row[6] != names.get(row[5], row[6] + "?"):
-            problems.append(f"第 {n} 行（{row[5]}）与清单或池文件不符，清单为 {want[4]}")
+            problems.append(f"第 {n + 1} 行列数不对")
+        else:
+            should = [want[0], want[1], want[2], want[3], str(n), want[4], names.get(want[4], "")]
+            diffs = [f"{PUBLIC_HEADERS[i]}应为「{should[i]}」，文件为「{row[i]}」"
+                     for i in range(len(PUBLIC_HEADERS)) if row[i] != should[i]]
+            if diffs:
+                problems.append(f"第 {n + 1} 行（序号 {n}，应为 {want[4]} {should[6]}）：" + "，".join(diffs))
         if len(problems) >= 3:
             break
     rep.add(not problems, f"公示名单 {shown_path(ws, path)} 与清单一致：{len(expected)} 户，顺序、分层、名称和结果性质相同",
@@ -256,6 +272,7 @@ def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
     if rep.add(bool(found), f"台账第 {found[0]['seq'] if found else '?'} 条记录了该固定名录",
                "台账中没有该承诺文件的固定记录"):
         rep.add(sha256_file(path) == found[0]["data"]["commitment_sha256"],
-                f"承诺文件的 SHA-256 与台账一致（承诺码 {found[0]['data'].get('code')}）",
+                f"承诺文件的 SHA-256 与台账一致（承诺值 {found[0]['data']['commitment_sha256']}，"
+                f"须与事先公布的全值逐位相同；简写 {found[0]['data'].get('code')} 仅供宣读）",
                 "承诺文件的 SHA-256 与台账不一致（固定后被修改）")
     return rep

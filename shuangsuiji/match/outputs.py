@@ -88,6 +88,7 @@ def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: P
         for i, (name, sheets) in enumerate(books.items(), 1):
             report(progress, "写派发单", i, len(books))
             write_xlsx(tmp / name, sheets)
+        prep.ws.ledger().write_head(tmp)
         for p in sorted(tmp.iterdir()):
             files[prep.ws.rel(folder / p.name)] = sha256_file(p)
     return files

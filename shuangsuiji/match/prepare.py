@@ -100,7 +100,8 @@ def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reas
     selected = state.selected()
     targets = _targets(ws, commitment, [s.credit_code for s in selected])
     report(progress, "读取固定的名录", 1, 3)
-    pools, neighbours, conflicts = _officers(lp, task, pool, {t.credit_code for t in targets})
+    pools, neighbours, conflicts = _officers(lp, task, pool, {t.credit_code for t in targets},
+                                             commitment.get("officers_digest"))
     report(progress, "读取固定的名录", 2, 3)
     last, sources, last_warnings = last_inspections(ws, task.id, {t.credit_code for t in targets})
     warnings += last_warnings
@@ -123,7 +124,7 @@ def _roster_changes(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict)
     """(the rosters the match relies on with their hashes, refusals, warnings)."""
     frozen = commitment.get("rosters", {})
     changed, notes, used = [], [], {}
-    if lp.plan.task_digest(task) != commitment["plan"]["task_digest"]:
+    if lp.plan.task_digest(task, version=commitment["plan"].get("digest_version", 1)) != commitment["plan"]["task_digest"]:
         changed.append(f"计划文件中任务 {task.id} 的设置（检查组规则、事项、部门等）在固定名录后被修改")
     wanted = {role: f.path for role, f in inspector_roles(lp.plan).items()}
     if lp.plan.rosters.conflicts:
@@ -174,9 +175,12 @@ def _targets(ws: Workspace, commitment: dict, codes: list[str]) -> list[Target]:
     return out
 
 
-def _officers(lp: LoadedPlan, task: Task, pool: dict, codes: set[str]):
-    """Frozen pool ids -> roster records (the roster's hash was checked), neighbours, conflicts."""
-    from ..intake.inspectors import read_inspector_files
+def _officers(lp: LoadedPlan, task: Task, pool: dict, codes: set[str], frozen_digest: str | None = None):
+    """Frozen pool ids -> roster records (the roster's hash was checked), neighbours, conflicts.
+
+    With `frozen_digest` (commitments from digest version 2), the officer records parsed now must
+    be those parsed at freeze: a changed way of reading the roster that changes a record blocks."""
+    from ..intake.inspectors import merge_intakes, read_inspector_files, read_inspectors
     from ..intake.rosters import read_conflicts
 
     plan = lp.plan
@@ -200,6 +204,23 @@ def _officers(lp: LoadedPlan, task: Task, pool: dict, codes: set[str]):
                 continue
             roster = {o.id: o for o in read_inspector_files(lp, roles, department=d).inspectors}
             neighbours[d] = records(v["eligible"], roster, f"{plan.department(d).name}相邻区域名录")
+    if frozen_digest is not None:
+        from ..draw.officers import officers_digest
+
+        all_neighbours = {}
+        for d in lp.plan.departments:
+            if d.neighbour_inspectors:
+                found = []
+                for f in neighbour_roles(plan, d.id).values():
+                    try:  # as the freeze does (rosters._guard): an unreadable file counts as absent
+                        found.append(read_inspectors(lp.resolve(f.path), plan, department=d.id, spec=f))
+                    except SsjError:
+                        pass
+                all_neighbours[d.id] = merge_intakes(found).inspectors if found else []
+        if officers_digest(intake.inspectors, all_neighbours) != frozen_digest:
+            raise StateError("按现在的计划读取执法人员名录，得到的人员记录与固定名录时不同（名录的列设置或读法被修改）。",
+                             hint="如修改是有意的，须重新固定名录（ssj freeze --reason）并用新种子重新抽取；"
+                                  "否则请恢复计划中名录的设置。")
     conflicts = []
     if plan.rosters.conflicts:
         conflicts, _ = read_conflicts(lp.resolve(plan.rosters.conflicts), lp, intake, codes)

@@ -35,8 +35,9 @@ from .teams import match, workload_notes
 
 def run_match(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datetime,
               seed_source: str | None = None, redo: bool = False, reason: str | None = None,
-              direct_reason: str | None = None, progress=None) -> dict:
+              direct_reason: str | None = None, weak_seed_reason: str | None = None, progress=None) -> dict:
     """The whole `ssj match` of one task. The caller holds the workspace lock."""
+    from ..draw.seeds import enforce_seed, workspace_seeds
     from ..core.clock import stamp
     from ..core.state import TaskState
     from ..core.workdays import WorkCalendar
@@ -53,7 +54,8 @@ def run_match(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: date
     if redo and not previous:
         raise StateError(f"任务 {task.id} 还没有匹配过，无需 --redo。", hint="去掉 --redo 和 --reason 重新运行。")
     prep = prepare(ws, lp, task, seed, direct_reason=direct_reason, progress=progress)
-    warnings = list(prep.warnings)
+    seed_warnings, weak = enforce_seed(seed, workspace_seeds(ws), trial=False, weak_reason=weak_seed_reason)
+    warnings = seed_warnings + list(prep.warnings)
     if not seed_source:
         warnings.append("未用 --seed-source 说明种子如何产生（如“5 人现场第二次掷骰”），复核者无从查证。")
     report(progress, "匹配", 0, 1)
@@ -71,10 +73,12 @@ def run_match(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: date
     manifest = build_manifest(prep, result, seed=seed, seed_source=seed_source, dispatched=dispatched,
                               deadline=deadline, confirm_wd=confirm_wd, match_no=n, redo=redo,
                               reason=reason, supersedes=previous[-1]["data"]["manifest"] if previous else None)
+    manifest["weak_seed"] = weak
     notes = workload_notes(result, prep.rules)
     files = write_outputs(prep, result, manifest, folder, manifest_rel, notes, warnings, progress)
     data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "dispatched": dispatched,
-            "redo": bool(redo), "reason": reason if redo else None,
+            "redo": bool(redo), "reason": reason if redo else None, "seed": seed,
+            **({"weak_seed": weak} if weak else {}),
             "fallbacks": [{k: f[k] for k in ("kind", "department", "reason") if k in f} | {"targets": len(f["targets"])}
                           for f in result.fallbacks]}
     entry = ws.ledger().append("match", task=task.id, time=dispatched, data=data, files=files)

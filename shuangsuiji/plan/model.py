@@ -363,8 +363,15 @@ class Plan(Model):
         mapping.update({c: c for c in self.risk_classes})
         return mapping
 
-    def task_digest(self, task: Task) -> str:
-        """SHA-256 of everything in the plan that decides this task's draw and match."""
+    def task_digest(self, task: Task, *, version: int = 2) -> str:
+        """SHA-256 of everything in the plan that decides this task's draw and match.
+
+        Version 2 (commitments with `plan.digest_version` 2) leaves out how the rosters are found
+        and read (paths, sheets, extra column names): their effect is fixed in the freeze's files
+        and, for the officer rosters the match reads again, in the parsed-records digest
+        (draw.officers.officers_digest). Only the conflicts file's path and column names stay in,
+        as the match reads that file again. Version 1 (older commitments) hashed all roster settings.
+        """
         used_items = [self.item(i).model_dump(mode="json") for i in task.items]
         used_depts = [self.department(d).model_dump(mode="json") for d in task.participants]
         body = {
@@ -376,8 +383,12 @@ class Plan(Model):
             "high_risk_classes": self.high_risk_classes,
             "registration_states": self.registration_states.model_dump(mode="json"),
             "deadlines": self.deadlines_for(task).model_dump(mode="json"),
-            "rosters": self.rosters.model_dump(mode="json"),
         }
+        if version == 1:
+            body["rosters"] = self.rosters.model_dump(mode="json")
+        else:
+            body["conflicts_roster"] = {"path": self.rosters.conflicts,
+                                        "columns": self.rosters.columns.conflicts}
         return hashlib.sha256(canonical_json(body)).hexdigest()
 
 

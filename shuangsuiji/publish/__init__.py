@@ -11,5 +11,6 @@ and the summary workbook.
 - summary.py    `build_summary` (coverage against the pools committed at the draws, joint share of
                 tasks carried out); summaryfiles.py its workbook (with chart), `pct`
 - problems.py   a rejection's 问题清单.xlsx and the grouped terminal summary
+- verify.py     `verify_publication` (files, ledger, CSV rows, the merge recomputed)
 Uses core, sheets, plan, intake, draw and match's public names.
 """

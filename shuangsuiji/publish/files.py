@@ -48,11 +48,21 @@ def write_version(pub: Published, ctx: Context) -> None:
         hashes = {n: sha256_file(tmp / n) for n in names}
         write_json_atomic(tmp / MANIFEST_NAME, manifest(pub, ctx, hashes))
         hashes[MANIFEST_NAME] = sha256_file(tmp / MANIFEST_NAME)
+        hashes.update(_ledger_head(ws, tmp))
     pub.files = {ws.rel(pub.folder / n): h for n, h in hashes.items()}
 
 
 def _dates(ctx: Context) -> str:
     return ctx.lp.plan.publicity.dates
+
+
+def _ledger_head(ws, tmp) -> dict[str, str]:
+    """The ledger head at the time of this version (core.ledger.LEDGER_HEAD sidecar), with its hash."""
+    from ..core.ledger import LEDGER_HEAD
+
+    ws.ledger().write_head(tmp)
+    return {LEDGER_HEAD: sha256_file(tmp / LEDGER_HEAD)}
+
 
 
 def _public_sheet(pub: Published, ctx: Context) -> Sheet:
@@ -166,6 +176,7 @@ def manifest(pub: Published, ctx: Context, hashes: dict[str, str]) -> dict:
         "reason": pub.reason,
         "partial": pub.partial,
         "encoding": ctx.encoding,
+        "dates": _dates(ctx),  # how 日期 is written in the public files (publicity.dates)
         "previous": None if prev is None else {"version": prev["data"]["version"],
                                                "manifest": prev["data"]["manifest"],
                                                "manifest_sha256": prev["data"]["manifest_sha256"]},

@@ -74,13 +74,14 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
     from .validate import load_expected, validate
 
     encoding = check_options(opts)
+    _refuse_future_today(today)
     with ws.lock():
         expected = load_expected(ws, lp, task)
         files = require_files(files, ws, task)
         report(progress, "读取结果表", 0, len(files))
         rows, problems = read_results(files, lp, task)
         report(progress, "读取结果表", len(files), len(files))
-        problems = problems + validate(rows, expected, task, today)
+        problems = problems + validate(rows, expected, task, today) + _before_dispatch(ws, task, rows)
         found = assess(rows, problems, expected)
         _refuse_if_invalid(found, opts.partial, task)
         records = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
@@ -99,6 +100,30 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
                            data={"manifest": manifest_rel, "manifest_sha256": pub.files[manifest_rel],
                                  "version": version, "reason": reason, "partial": pub.partial})
     return pub
+
+
+def _refuse_future_today(today: date) -> None:
+    """`--today` may move the day back (re-checking an old publication), never past the real date:
+    a future "today" would let inspection dates that have not happened yet pass."""
+    from ..core.clock import today as real_today
+
+    if today > real_today():
+        raise SsjError(f"--today {today} 晚于实际的今天（{real_today()}），不能用将来的日期发布。",
+                       hint="去掉 --today，或给出不晚于今天的日期。", exit_code=ExitCode.USAGE, code="usage")
+
+
+def _before_dispatch(ws, task: Task, rows: list) -> list[Problem]:
+    """An inspection dated before the task was dispatched (ssj match) cannot belong to this task."""
+    from ..core.state import TaskState
+    from .validate import _at
+
+    match = TaskState(ws, task.id).match
+    if match is None or not match["data"].get("dispatched"):
+        return []
+    dispatched = datetime.fromisoformat(match["data"]["dispatched"]).date()
+    return [_at(row, "inspected", f"检查日期 {row.inspected} 早于本任务的派发日期（{dispatched}），不可能是本任务的检查",
+                code="date_before_dispatch")
+            for row in rows if row.inspected is not None and row.inspected < dispatched]
 
 
 def _refuse_if_invalid(found: Assessment, partial: bool, task: Task) -> None:

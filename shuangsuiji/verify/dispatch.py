@@ -1,8 +1,11 @@
 """`ssj verify`: one entry that sends each file to the stage that can recompute it.
 
 By the file's `kind`: a draw manifest to draw.verify, a commitment to draw.verify, a match
-manifest to match.verify, a ledger.jsonl to the chain check; with no file, the ledger and every
-draw and match the ledger records. Each check is one line saying what was compared; any failure
+manifest to match.verify, a publish manifest to publish.verify, a ledger.jsonl to the chain check;
+with no file, the ledger, every draw, match and publication the ledger records, every version of
+a public list written by a substitution, the workspace's outputs against the ledger (unrecorded
+official outputs, a cut ledger tail, interrupted runs moved aside), and the findings an auditor
+must see (redo, re-freeze after a draw, weak seeds). Each check is one line saying what was compared; any failure
 makes the result VERIFY_FAILED.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..core.audit import Report, verify_ledger, workspace_of
+from ..core.audit import Report, verify_ledger, verify_outputs, workspace_of
 from ..core.errors import FileMissing, InputInvalid
 from ..core.workspace import Workspace, find_workspace
 from ..draw.verify import verify_commitment, verify_draw
@@ -31,23 +34,34 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
                 commitment: Path | None = None) -> list[Report]:
     """Verify one file (a draw or match manifest, a commitment, the ledger) or, with no file,
     the ledger and every draw and match recorded in the workspace at `start`."""
+    from ..draw.history import findings, verify_list_versions
     from ..match.verify import verify_match_manifest
+    from ..publish.verify import verify_publication
 
     if path is None:
         ws = find_workspace(start or Path.cwd())
         reports = [verify_ledger(ws)]
-        for e in ws.ledger().read():
-            if e["kind"] not in ("draw", "match"):
+        reports.append(verify_outputs(ws))
+        try:
+            entries = ws.ledger().read()
+        except InputInvalid:
+            return reports
+        noun = {"draw": "抽取", "match": "匹配派发", "publish": "结果公示"}
+        for e in entries:
+            if e["kind"] not in noun:
                 continue
             p = ws.root / e["data"]["manifest"]
             if not p.is_file():
-                r = Report(f"{'抽取' if e['kind'] == 'draw' else '匹配派发'} {e.get('task')}（{e['data']['manifest']}）")
+                r = Report(f"{noun[e['kind']]} {e.get('task')}（{e['data']['manifest']}）")
                 r.add(False, "台账记录的清单文件不存在")
                 reports.append(r)
             elif e["kind"] == "draw":
                 reports.append(verify_draw(p, ws=ws))
-            else:
+            elif e["kind"] == "match":
                 reports.extend(verify_match_manifest(p, ws=ws))
+            else:
+                reports.append(verify_publication(p, ws=ws))
+        reports += [r for r in (verify_list_versions(ws), findings(ws)) if r is not None]
         return reports
     path = Path(path)
     if not path.is_file():
@@ -69,5 +83,9 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
         return [verify_commitment(path, ws=ws)]
     if kind == "match":
         return verify_match_manifest(path, ws=ws)
+    if kind == "publish" and ws is not None:
+        from ..publish.verify import verify_publication
+
+        return [verify_publication(path, ws=ws)]
     raise InputInvalid(f"{path} 不是 ssj 的抽取清单、承诺文件或台账。",
                        hint="可核验：out/<任务>/draw/manifest.json、out/<任务>/freeze/commitment.json、ledger.jsonl。")
