@@ -99,3 +99,23 @@ def test_the_t02_dispatch_prints_one_page_wide(workspace, tmp_path):
             dispatch_pages += 1
             assert all(h.split("（")[0] in text for h in headers), page  # every column: one page wide
     assert dispatch_pages >= 1
+
+
+CODE = re.compile(r"^[0-9A-Z]{18}$")
+
+
+def test_credit_codes_print_on_one_line_in_every_workbook(workspace):
+    """A clerk reads the 18-character code off paper: no workbook may break it over two lines
+    (the results template did: its code column was narrowed to 16 to fit the page)."""
+    checked = 0
+    for path in books(workspace):
+        wb = load_workbook(path)
+        for ws in wb.worksheets:
+            for column in ws.iter_cols(min_row=3, max_row=min(ws.max_row, 40)):
+                if not any(isinstance(c.value, str) and CODE.match(c.value) for c in column):
+                    continue
+                letter, index = column[0].column_letter, column[0].column
+                width = next((d.width for d in ws.column_dimensions.values() if d.min <= index <= d.max), 0)
+                assert width >= 20, f"{path.name}「{ws.title}」列 {letter} 宽 {width}，18 位代码会折行"
+                checked += 1
+    assert checked >= 5  # dispatch, results template, draw result, …

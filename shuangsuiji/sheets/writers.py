@@ -41,6 +41,7 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence], *,
 
 BIG_SHEET = 5000  # rows; kept for callers and tests that build large sheets (one writer serves all sizes)
 MAX_WIDTH = 60
+CODE_WIDTH = 24  # text columns at most this wide are never narrowed to fit the page
 OPTIONS_SHEET = "选项"  # hidden sheet holding conditional dropdown lists
 DATE_FORMAT = "yyyy-mm-dd"
 FOOTER = "&C第 &P 页 共 &N 页"
@@ -75,7 +76,9 @@ def column_widths(sheet: Sheet) -> list[int]:
         for i, w in sheet.col_widths.items():
             widths[i] = w
     out = [min(max(w + 2, 6), MAX_WIDTH) for w in widths]
-    fixed = set(sheet.col_widths or ())
+    # Short text columns (credit codes, ids) keep their width: a code broken over two lines is
+    # misread on paper. Long text columns may still narrow and wrap.
+    fixed = set(sheet.col_widths or ()) | {i for i in sheet.text_columns if i < len(widths) and widths[i] <= CODE_WIDTH}
     cap = MAX_WIDTH
     while sum(out) > LANDSCAPE_WIDTH and cap > 16:
         cap -= 2
