@@ -89,8 +89,20 @@ def test_rejected_rows_human_text(invoke, tmp_path):
     plan = basic_workspace(tmp_path, [target(1), target(2, 统一社会信用代码="91350100O000100Y43")])
     res = invoke("check", "--plan", plan, "--out", tmp_path / "o")
     assert res.exit_code == 3
-    assert "[错误]" in res.stdout and "统一社会信用代码有误：1 处（第 4 行）" in res.stdout
+    assert "[错误]" in res.stdout and "统一社会信用代码/注册号有误或缺失：1 处（第 4 行）" in res.stdout
     assert "结论：不能使用" in res.stdout
+
+
+def test_row_without_any_identifier_is_not_summed_up_as_a_wrong_code(invoke, tmp_path):
+    """A clerk saw 「统一社会信用代码有误」 for a row whose code cell is empty: the summary must name
+    what the problem list says (nothing to identify the entity), not send them hunting a typo."""
+    plan = basic_workspace(tmp_path, [target(1), target(2, 统一社会信用代码=None)])
+    res = invoke("check", "--plan", plan, "--out", tmp_path / "o")
+    assert res.exit_code == 3
+    assert "[错误] " in res.stdout and "统一社会信用代码/注册号有误或缺失：1 处（第 4 行）" in res.stdout
+    assert "统一社会信用代码有误" not in res.stdout
+    row = next(r for r in problem_rows(tmp_path / "o" / "问题清单.xlsx") if r["行号"] == 4)
+    assert row["列"] == "统一社会信用代码" and row["问题"].startswith("没有任何标识")
 
 
 def test_unusable_file_named_with_the_fix(invoke, tmp_path):

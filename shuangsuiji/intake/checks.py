@@ -18,7 +18,7 @@ WORKBOOK = "问题清单.xlsx"
 PROBLEM_HEADERS = ["文件", "工作表", "行号", "列", "值", "问题", "严重程度"]
 SEVERITY = {"error": "错误", "warning": "警告"}
 LABELS = {
-    "code_invalid": "统一社会信用代码有误", "code_number": "代码被存成了数字", "duplicate": "同一主体多行（已合并）",
+    "code_invalid": "统一社会信用代码/注册号有误或缺失", "code_number": "代码被存成了数字", "duplicate": "同一主体多行（已合并）",
     "template_row": "模板的说明行或示例行（已跳过）", "sheet_broken": "工作表已损坏", "column_needed": "计划需要的列缺失",
     "duplicate_conflict": "同一代码多行且信息不一致（已拒收）", "state_unknown": "登记状态未知或为空（按不可抽取）",
     "risk_unmapped": "信用风险分类缺失或无法对应", "date_invalid": "日期无法识别", "formula": "名称以公式字符开头",
