@@ -146,6 +146,10 @@ def test_without_an_official_draw_nothing_is_written(ws):
     r = run_match(ws, task="T04")
     assert r.exit_code == 5 and "还没有正式抽取" in r.stderr
     assert not any(ws.task_dir("T04").glob("match*")) and len(ws.ledger().read()) == n
+    # the hint is a command the clerk can type in the workspace: it used to say
+    # `--plan chengzhong-2026.yaml`, a path that does not exist there (the plan is in plans/)
+    assert "ssj freeze --task T04" in r.stderr and "ssj draw --task T04 --seed" in r.stderr
+    assert "--plan chengzhong-2026.yaml" not in r.stderr
 
 
 def test_the_draw_seed_is_refused(ws):

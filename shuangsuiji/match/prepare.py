@@ -64,7 +64,9 @@ def prepare(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, direct_reas
     entry = state.official_draw
     if entry is None:
         raise StateError(f"任务 {task.id} 还没有正式抽取结果，不能匹配检查人员。",
-                         hint=f"先运行 ssj freeze 和 ssj draw --plan {lp.path.name} --task {task.id} --seed 种子。")
+                         hint=f"先运行 ssj freeze --task {task.id} 并公布承诺值，公开产生种子后运行 "
+                              f"ssj draw --task {task.id} --seed 种子（所用计划不是 workspace.yaml 中记录的计划时，"
+                              "各命令加 --plan 计划文件）。")
     draw_rel = entry["data"]["manifest"]
     draw_path = ws.resolve(draw_rel)
     if not draw_path.is_file() or sha256_file(draw_path) != entry["data"]["manifest_sha256"]:
