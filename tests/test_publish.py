@@ -472,3 +472,22 @@ def test_today_in_the_future_is_refused(invoke, ws, monkeypatch):
     assert r.exit_code == 2 and "晚于实际的今天（2026-09-01）" in r.json["errors"][0]["message"]
     assert not v(ws, 1).exists()
     assert run(invoke, ws, today="2026-09-01").exit_code == 0
+
+
+def test_every_problem_publish_raises_has_a_kind_name_in_the_summary():
+    """The clerk saw the first row's whole message as a group title (「检查日期 2025-01-01 早于本任务的
+    派发日期（…），不可能是本任务的检查：1 处」), and one group per distinct date: each problem code the
+    results checks raise must have a label, so rows of one kind are counted together."""
+    import re
+
+    from shuangsuiji.core.errors import Problem
+    from shuangsuiji.publish import problems
+
+    src = "\n".join(p.read_text(encoding="utf-8") for p in (Path(problems.__file__).parent).glob("*.py"))
+    raised = set(re.findall(r'code="([a-z_]+)"', src)) - {"input_invalid", "usage", "not_found", "state"}
+    assert "date_before_dispatch" in raised
+    assert raised <= set(problems.LABELS), sorted(raised - set(problems.LABELS))
+    found = [Problem(f"检查日期 2026-05-{d} 早于本任务的派发日期（2026-05-20），不可能是本任务的检查", file="r.xlsx",
+                     row=n, column="检查日期", code="date_before_dispatch") for n, d in ((3, 18), (4, 19))]
+    (group,) = problems.groups(found)
+    assert (group["label"], group["count"], group["rows"]) == ("检查日期早于派发日期", 2, [3, 4])

@@ -19,6 +19,7 @@ LABELS = {
     "subcode_without_a": "问题类型只能在检查结果为 A 时填写", "no_follow_up": "发现问题未填写后续处置",
     "no_date": "未填写检查日期", "date_outside": "检查日期不在检查时间内", "date_future": "日期晚于今天",
     "entry_before": "录入日期早于检查日期", "missing": "尚未录入检查结果",
+    "date_before_dispatch": "检查日期早于派发日期",
 }
 ROWS_SHOWN = 8
 
