@@ -45,3 +45,27 @@ def test_top_level_help_lists_every_command_without_truncation(invoke):
     for command in {c[0] for c in _commands()}:
         line = next(line for line in text.splitlines() if line.strip().startswith(command + " "))
         assert "..." not in line and CJK.search(line), line
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_every_argument_shows_its_help(invoke, command):
+    """`ssj calendar add --help` showed 「起算日期  [必填]」 with nothing to say what a start date is
+    (click 8.5 keeps an argument's help itself and typer < 0.26 loses it): every positional
+    argument's own help text must be in the command's help."""
+    import inspect
+
+    import typer
+
+    _load()
+    group = next((g.typer_instance for g in app.registered_groups if g.name == command[0]), None) \
+        if len(command) > 1 else None
+    infos = (group or app).registered_commands
+    callback = next(i.callback for i in infos if i.name == command[-1])
+    helps = [p.default.help for p in inspect.signature(callback).parameters.values()
+             if isinstance(p.default, typer.models.ArgumentInfo)]
+    raw = invoke(*command, "--help").stdout
+    if helps:
+        assert raw.count("参数:") == 1 and "位置参数" not in raw, raw  # one arguments section, not two
+    text = re.sub(r"\s", "", raw)  # long help wraps
+    for help_text in helps:
+        assert help_text and re.sub(r"\s", "", help_text) in text, f"ssj {' '.join(command)} --help: {help_text!r} not shown"

@@ -22,16 +22,33 @@ def chinese_metavars(cmd: click.Command) -> click.Command:
     for p in cmd.params:
         if isinstance(p, click.Option) and p.metavar is None and not p.is_flag and p.type.name in METAVARS:
             p.metavar = METAVARS[p.type.name]
+        if isinstance(p, click.Argument) and not p.help:
+            p.help = _argument_help(cmd, p.name)
+            # typer lists arguments with the options; click 8.5 would list them a second time
+            cmd.format_arguments = lambda ctx, formatter: None
     if isinstance(cmd, click.Group):
         for sub in cmd.commands.values():
             chinese_metavars(sub)
     return cmd
 
 
+def _argument_help(cmd: click.Command, name: str | None) -> str | None:
+    """An argument's help as declared with `typer.Argument(help=...)`. click 8.5 keeps `help` on
+    every parameter and its constructor overwrites the one typer < 0.26 set first, so help showed
+    「起算日期  [必填]」 and nothing more; the declaration is still on the command's function."""
+    import inspect
+
+    function = getattr(cmd.callback, "__wrapped__", None)
+    if function is None or name is None:
+        return None
+    param = inspect.signature(function).parameters.get(name)
+    return getattr(param.default, "help", None) if param is not None else None
+
+
 class SsjGroup(TyperGroup):
     """The root command: with --json anywhere on the line, a usage error (unknown command, missing
     or invalid option) still prints the JSON envelope, with exit code 2 (USAGE). Every command it
-    hands out shows Chinese value placeholders (`chinese_metavars`)."""
+    hands out shows Chinese value placeholders and its arguments' help (`chinese_metavars`)."""
 
     def get_command(self, ctx, cmd_name):
         cmd = super().get_command(ctx, cmd_name)
