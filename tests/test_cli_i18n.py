@@ -75,6 +75,8 @@ def test_every_commands_help_shows_chinese_placeholders(invoke, path):
     (("draw", "-p", "p.yaml", "-t", "T01", "-s", "1", "--reserves", "两户"), "'--reserves' 的取值无效：'两户' 不是有效的数字。"),
     (("report", "deadlines", "-p", "p.yaml", "--format", "pdf"), "'pdf' 不在可选值中（可选："),
     (("draw", "-p", "p.yaml", "--colour"), "错误：没有选项 '--colour'。"),
+    # the clerk saw 「DATE 的值…」: the argument is named as the help names it
+    (("calendar", "add", "2026年9月28日", "5"), "错误：起算日期的值「2026年9月28日」不是 YYYY-MM-DD 格式的日期。"),
 ])
 def test_usage_errors_are_chinese_with_exit_2(invoke, args, expected):
     r = invoke(*args)

@@ -49,7 +49,7 @@ def parse_date_arg(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise SsjError(f"{what} 的值「{text}」不是 YYYY-MM-DD 格式的日期。", exit_code=ExitCode.USAGE,
+        raise SsjError(f"{what}{' ' if what.startswith('-') else ''}的值「{text}」不是 YYYY-MM-DD 格式的日期。", exit_code=ExitCode.USAGE,
                        code="usage", hint="例如 2026-02-12。") from None
 
 
@@ -139,7 +139,7 @@ def add(
 ) -> None:
     def body() -> Result:
         cal, warnings = _calendar(workspace)
-        d = parse_date_arg(start, "DATE")
+        d = parse_date_arg(start, "起算日期")
         result = cal.add_workdays(d, n)
         warning = cal.next_year_warning(resolve_today(today))
         if warning:
