@@ -12,5 +12,6 @@ and the summary workbook.
                 tasks carried out); summaryfiles.py its workbook (with chart), `pct`
 - problems.py   a rejection's 问题清单.xlsx and the grouped terminal summary
 - verify.py     `verify_publication` (files, ledger, CSV rows, the merge recomputed)
-Uses core, sheets, plan, intake, draw and match's public names.
+Uses core, sheets, plan and intake; what the draw and the match recorded it reads from their
+manifests and the ledger (core.state), not through their code.
 """
