@@ -64,8 +64,9 @@ def test_every_team_gets_a_record_and_a_notice_with_everything_filled_in(ws):
     rows = [line for line in record.splitlines() if line.endswith(("| 组长", "| 组员", "| 组员（专家）"))]
     assert rows[0] == f"城中区市场监督管理局 | {names[leader['officer']]} | {leader['officer']} | 组长"
     assert len(rows) == len(team["members"])
+    assert "部门 | 姓名（执法证号） | 签名 | 日期" in record  # a signature table, one row per member
     for m in team["members"]:
-        assert f"{names[m['officer']]}（执法证号 {m['officer']}）：＿＿＿＿＿＿＿＿" in record
+        assert f" | {names[m['officer']]}（执法证号 {m['officer']}） |  | 　　年　　月　　日" in record
     assert "被检查单位法定代表人（负责人）或委托代理人签名：" in record and "拒绝签字" in record
     assert record.count("□未发现问题") == 2  # a blank result field per item
     # the notice: all departments, the window, what to prepare
@@ -117,3 +118,21 @@ def test_shipped_templates_are_what_the_generator_writes(name, tmp_path):
 def test_init_copies_the_templates_for_the_office_to_edit(drawn):  # noqa: F811
     for name in NAMES:
         assert text(drawn / "templates" / name) == text(default_template(name))
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) and poppler (pdftotext) are not installed")
+def test_the_record_prints_every_signature_date_on_one_line(ws, tmp_path):
+    """Printed through LibreOffice, each signature line of the record broke before the last 「日」
+    of its date: the clerk got 「日期：  年  月」 and a lone 「日」 on the next line."""
+    import subprocess
+
+    assert documents(ws).exit_code == 0
+    record = next((ws.task_dir("T02") / "documents").glob("001-*-现场检查记录表.docx"))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(record)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = next(tmp_path.glob("*.pdf"))
+    lines = [x.strip() for x in subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                                capture_output=True, text=True).stdout.splitlines()]
+    assert "日" not in lines, "a date's 「日」 printed alone on a line"
+    assert sum("年" in x and "月" in x and x.rstrip().endswith("日") for x in lines) >= 4  # 3 members + entity

@@ -105,12 +105,14 @@ def record(path: Path) -> None:
             "□未发现问题\n□发现问题\n□其他：", ""])
     doc.add_paragraph("结果代码（录入结果表时使用）：{{ result_codes }}")
     _heading(doc, "三、签名")
+    # Signatures in a table: a signature line with the date after it was wider than A4 and
+    # printed the 「日」 of every date alone on the next line.
     doc.add_paragraph("检查人员签名：")
-    doc.add_paragraph("{%p for m in team.members %}")
-    doc.add_paragraph("{{ m.department }}　{{ m.name }}（执法证号 {{ m.credential }}）：＿＿＿＿＿＿＿＿　日期：　　年　　月　　日")
-    doc.add_paragraph("{%p endfor %}")
+    _table(doc, ["部门", "姓名（执法证号）", "签名", "日期"], "m in team.members",
+           ["{{ m.department }}", "{{ m.name }}（执法证号 {{ m.credential }}）", "", "　　年　　月　　日"])
     doc.add_paragraph("被检查单位意见：＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿")
-    doc.add_paragraph("被检查单位法定代表人（负责人）或委托代理人签名：＿＿＿＿＿＿＿＿　日期：　　年　　月　　日")
+    doc.add_paragraph("被检查单位法定代表人（负责人）或委托代理人签名：＿＿＿＿＿＿＿＿")
+    doc.add_paragraph("日期：　　年　　月　　日")
     doc.add_paragraph("拒绝签字的，由检查人员注明情况：被检查单位＿＿＿＿＿＿拒绝签字，"
                       "理由：＿＿＿＿＿＿＿＿＿＿＿＿；见证人：＿＿＿＿＿＿；检查人员签名：＿＿＿＿＿＿")
     doc.add_paragraph("本记录表一式{{ copies }}份，被检查单位和检查组各部门各留存一份；由 ssj 依据 {{ manifest }} 生成。")
