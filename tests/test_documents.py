@@ -136,3 +136,17 @@ def test_the_record_prints_every_signature_date_on_one_line(ws, tmp_path):
                                                 capture_output=True, text=True).stdout.splitlines()]
     assert "日" not in lines, "a date's 「日」 printed alone on a line"
     assert sum("年" in x and "月" in x and x.rstrip().endswith("日") for x in lines) >= 4  # 3 members + entity
+
+
+def test_table_rows_never_split_over_two_pages_and_headers_repeat(ws):
+    """A signature row printed its name on one page and its credential on the next."""
+    from docx.oxml.ns import qn
+
+    assert documents(ws).exit_code == 0
+    for path in (ws.task_dir("T02") / "documents").glob("001-*.docx"):
+        for table in Document(str(path)).tables:
+            rows = [r._tr for r in table.rows]
+            if len(rows) < 2:
+                continue
+            assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows), path.name
+            assert rows[0].trPr.find(qn("w:tblHeader")) is not None, path.name

@@ -67,7 +67,21 @@ def _table(doc, headers: list[str], loop: str, cells: list[str]):
     for i, c in enumerate(cells):
         table.cell(2, i).text = c
     table.cell(3, 0).text = "{%tr endfor %}"
+    _rows_stay_whole(table)
     return table
+
+
+def _rows_stay_whole(table) -> None:
+    """No row split over two pages (a signature row printed its name on one page, its credential
+    on the next); the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if i == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def _pairs(doc, rows: list[tuple[str, str]]) -> None:
