@@ -71,7 +71,7 @@ def _table(doc, headers: list[str], loop: str, cells: list[str]):
     return table
 
 
-def _rows_stay_whole(table) -> None:
+def _rows_stay_whole(table, header: bool = True) -> None:
     """No row split over two pages (a signature row printed its name on one page, its credential
     on the next); the header row repeats on every page."""
     from docx.oxml import OxmlElement
@@ -80,7 +80,7 @@ def _rows_stay_whole(table) -> None:
     for i, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(OxmlElement("w:cantSplit"))
-        if i == 0:
+        if i == 0 and header:
             tr_pr.append(OxmlElement("w:tblHeader"))
 
 
@@ -90,6 +90,7 @@ def _pairs(doc, rows: list[tuple[str, str]]) -> None:
     for r, (k, v) in enumerate(rows):
         table.cell(r, 0).paragraphs[0].add_run(k).bold = True
         table.cell(r, 1).text = v
+    _rows_stay_whole(table, header=False)
 
 
 def record(path: Path) -> None:
