@@ -243,7 +243,12 @@ def test_division_names_map_to_departments_and_neighbour_pool_takes_settings(tmp
     plan.write_text(text, encoding="utf-8")
     r = collect_rosters(load_plan(plan))
     assert {o.id: o.department for o in r.inspectors} == {"63010300001": "SCJG", "63010300002": "WSJK"}
-    assert [p.row for p in r.problems if p.code == "department_unknown"] == [5]  # 局机关 is not mapped
+    (unknown,) = [p for p in r.problems if p.code == "department_unknown"]
+    assert unknown.row == 5 and unknown.value == "局机关"  # not mapped
+    # the clerk with a department's own export (divisions in this column) is told the two ways out,
+    # in the plan's words, not only the list of departments
+    assert "values.department" in unknown.reason and "department:" in unknown.reason
+    assert "inspectors.xlsx" in unknown.reason
     nb = r.neighbours["SCJG"]
     assert [(o.id, o.department, o.area) for o in nb] == [("63010390007", "SCJG", "城东区东关所")]
     assert [p.row for p in r.problems if p.code == "template_row" and p.file.endswith("nb.xlsx")] == [3, 4]

@@ -72,7 +72,7 @@ def read_inspectors(path: Path, plan: Plan, *, department: str | None = None,
                        sheet_option=None if department else "inspectors_sheet", values=spec.values)
     _require_id(table)
     problems: list[Problem] = list(table.notes)
-    resolve = _department_resolver(plan)
+    resolve = _department_resolver(plan, table.display)
     out: list[Inspector] = []
     aliases: dict[str, str] = {}
     rows_read = 0
@@ -99,7 +99,7 @@ def _require_id(table: Table) -> None:
                               row=table.header_row, column="执法证号")])
 
 
-def _department_resolver(plan: Plan):
+def _department_resolver(plan: Plan, display: str = "该文件"):
     exact = {}
     for d in plan.departments:
         exact[cells.key(d.id)] = d.id
@@ -115,7 +115,10 @@ def _department_resolver(plan: Plan):
         tails = [d.id for d in plan.departments if len(k) >= 4 and cells.key(d.name).endswith(k)]
         if len(tails) == 1:
             return tails[0], None
-        return None, f"部门不在计划的 departments 中，该人员未纳入（可写部门 id 或全称：{known}）"
+        return None, (f"部门不在计划的 departments 中，该人员未纳入（可写部门 id 或全称：{known}）。"
+                      f"若这是某个部门自己导出的名录、此列写的是内设机构（科室、所、分局），不必逐格改："
+                      f"在计划中为 {display} 写 department: 部门id（整个文件属于该部门），"
+                      f"或用 values.department 把内设机构对应到部门，见 docs/rosters.md")
 
     return resolve
 
