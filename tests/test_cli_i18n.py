@@ -77,6 +77,8 @@ def test_every_commands_help_shows_chinese_placeholders(invoke, path):
     (("draw", "-p", "p.yaml", "--colour"), "错误：没有选项 '--colour'。"),
     # the clerk saw 「DATE 的值…」: the argument is named as the help names it
     (("calendar", "add", "2026年9月28日", "5"), "错误：起算日期的值「2026年9月28日」不是 YYYY-MM-DD 格式的日期。"),
+    (("mark", "confirm", "-p", "p.yaml", "-t", "T01", "--department", "SCJG"),
+     "错误：事项应为 confirmed（认领确认）或 summary（总结材料已报送），实际为「confirm」。"),
 ])
 def test_usage_errors_are_chinese_with_exit_2(invoke, args, expected):
     r = invoke(*args)

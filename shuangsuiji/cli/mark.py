@@ -43,7 +43,7 @@ def mark(
 
         kind = WHAT.get(what.strip())
         if kind is None:
-            raise SsjError(f"WHAT 应为 confirmed（认领确认）或 summary（总结材料已报送），实际为「{what}」。",
+            raise SsjError(f"事项应为 confirmed（认领确认）或 summary（总结材料已报送），实际为「{what}」。",
                            exit_code=ExitCode.USAGE, code="usage")
         lp = load_plan(plan)
         t = lp.plan.task(task)
