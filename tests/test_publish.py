@@ -238,6 +238,8 @@ def test_republishing_the_same_results_is_refused(invoke, ws):
     r = run(invoke, ws)
     assert r.exit_code == 5
     assert "完全相同" in r.json["errors"][0]["message"]
+    # the hint names the folder the clerk can open, not a placeholder 「out/<任务>/publish/」
+    assert "out/T02/publish/v1/" in r.json["errors"][0]["hint"] and "<任务>" not in r.json["errors"][0]["hint"]
     assert not v(ws, 2).exists()
 
 

@@ -155,7 +155,7 @@ def _next_version(state, records: list[dict], opts: Options, task: Task):
     shown = f"第{version - 1}版（{cn_time(last['time'])}）"
     if not any(changes.values()):
         raise StateError(f"任务 {task.id} 的结果与已发布的{shown}完全相同，不再重复发布。",
-                         hint="已发布的版本见 out/<任务>/publish/；无需再次操作。")
+                         hint=f"已发布的版本见 {last['data']['manifest'].rsplit('/', 1)[0]}/；无需再次操作。")
     if (changes["changed"] or changes["withdrawn"]) and not opts.correction:
         raise StateError(
             f"任务 {task.id} 的结果已于{shown}发布，本次会改动 {len(changes['changed'])} 户、"
