@@ -69,3 +69,17 @@ def test_every_argument_shows_its_help(invoke, command):
     text = re.sub(r"\s", "", raw)  # long help wraps
     for help_text in helps:
         assert help_text and re.sub(r"\s", "", help_text) in text, f"ssj {' '.join(command)} --help: {help_text!r} not shown"
+
+
+def test_clerk_is_told_to_publish_the_full_commitment_not_the_short_code(invoke, tmp_path):
+    """freeze prints the full 承诺值 to publish and a short 承诺码 to read aloud only; ssj init's next
+    steps, freeze's help and the re-freeze hint still said to publish the 承诺码."""
+    from shuangsuiji.draw import freeze
+
+    texts = [invoke("init", tmp_path / "ws").stdout, invoke("freeze", "--help").stdout, invoke("--help").stdout,
+             Path(freeze.__file__).read_text(encoding="utf-8"), README]
+    wrong = re.compile(r"公布[^。；\n|]*承诺码|承诺码[^。；\n|]*公布|承诺码[^|\n]*\|\s*公众")
+    for text in texts:
+        hits = [m.group(0) for m in wrong.finditer(text) if "宣读" not in m.group(0)]
+        assert hits == [], hits
+    assert "承诺值" in texts[0] and "承诺值" in texts[1]

@@ -10,8 +10,8 @@ from .app import JSON_OPT, PLAN_OPT, TASK_OPT, TRACEBACK_OPT, app
 from .common import Result, progress_for, run
 
 
-@app.command("freeze", short_help="抽取前固定名录，生成承诺码", help="抽取前固定名录：按任务的范围、登记状态和排除规则确定各分层的可抽取对象和抽取数，"
-                            "固定各部门可抽取的执法人员，生成池文件和承诺记录，并给出须公开公布的承诺码。"
+@app.command("freeze", short_help="抽取前固定名录，生成承诺值", help="抽取前固定名录：按任务的范围、登记状态和排除规则确定各分层的可抽取对象和抽取数，"
+                            "固定各部门可抽取的执法人员，生成池文件和承诺记录，并给出须公开公布的承诺值（完整 SHA-256；简写的承诺码只供宣读）。"
                             "必须在产生随机种子之前运行。")
 def freeze(
     plan: Path = PLAN_OPT,

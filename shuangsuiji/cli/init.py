@@ -36,7 +36,7 @@ def init(
                  f"  2. ssj check --plan {plan}          检查计划和名录，查看 out/check/问题清单.xlsx",
                  "  3. 用本单位的年度计划和名录替换示例文件（表头不同时在计划 rosters.columns 中映射），"
                  "重复第 2 步直到没有错误",
-                 f"  4. ssj freeze --plan {plan} --task T01   抽取前固定名录，并公布屏幕上的承诺码"]
+                 f"  4. ssj freeze --plan {plan} --task T01   抽取前固定名录，并公布屏幕上的承诺值（完整 64 位）"]
         data = {"workspace": str(directory.resolve()), "plan": plan, "files": [f.as_posix() for f in files]}
         return Result(data=data, lines=lines)
 

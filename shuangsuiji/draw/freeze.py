@@ -103,7 +103,7 @@ def load_commitment(ws: Workspace, task_id: str) -> dict:
     entry = TaskState(ws, task_id).latest_freeze
     if entry is None:
         raise StateError(f"任务 {task_id} 尚未固定名录（台账中没有 freeze 记录）。",
-                         hint=f"先运行 ssj freeze --plan 计划文件 --task {task_id}，并公布承诺码。")
+                         hint=f"先运行 ssj freeze --plan 计划文件 --task {task_id}，并公布承诺值。")
     rel = entry["data"]["commitment"]
     path = ws.resolve(rel)
     if not path.is_file():
@@ -141,7 +141,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
         raise StateError(f"任务 {task.id} 已于 {cn_time(state.latest_freeze['time'])} 固定过名录（承诺码 "
                          f"{state.latest_freeze['data'].get('code')}）。",
                          hint="如需重新固定（例如修正名录后），请加 --reason 说明理由；"
-                              "新的承诺码需要重新公布。")
+                              "新的承诺值需要重新公布。")
     if reserves is not None and reserves < 0:
         from ..core.errors import ExitCode, SsjError
 
