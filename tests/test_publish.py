@@ -493,3 +493,12 @@ def test_every_problem_publish_raises_has_a_kind_name_in_the_summary():
                      row=n, column="检查日期", code="date_before_dispatch") for n, d in ((3, 18), (4, 19))]
     (group,) = problems.groups(found)
     assert (group["label"], group["count"], group["rows"]) == ("检查日期早于派发日期", 2, [3, 4])
+
+
+def test_the_office_copy_dates_the_version_as_a_clerk_reads_it(invoke, ws, monkeypatch):
+    """办公室留存.xlsx 「版本说明」 showed 发布时间 2026-09-01T10:00:00+08:00 while 上一版 read in Chinese."""
+    monkeypatch.setenv("SSJ_NOW", "2026-09-01T10:05:00+08:00")
+    fill(ws)
+    assert run(invoke, ws).exit_code == 0
+    rows = {r[0].value: r[1].value for r in load_workbook(v(ws, 1) / "办公室留存.xlsx")["版本说明"].iter_rows(min_row=3)}
+    assert rows["发布时间"] == "2026年9月1日 10:05"

@@ -148,7 +148,7 @@ def _version_rows(pub: Published, ctx: Context) -> list[list]:
     rows = [
         ["抽查任务", f"{ctx.task.number} {ctx.task.name}"],
         ["版本", f"第{pub.version}版"],
-        ["发布时间", ctx.time],
+        ["发布时间", cn_time(ctx.time)],
         ["发布原因", pub.reason],
         ["部分公示", "是" if pub.partial else "否"],
         ["上一版", f"第{prev['data']['version']}版（{cn_time(prev['time'])}）" if prev else "无"],
