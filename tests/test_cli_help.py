@@ -83,3 +83,14 @@ def test_clerk_is_told_to_publish_the_full_commitment_not_the_short_code(invoke,
         hits = [m.group(0) for m in wrong.finditer(text) if "宣读" not in m.group(0)]
         assert hits == [], hits
     assert "承诺值" in texts[0] and "承诺值" in texts[1]
+
+
+def test_readme_never_hands_an_internal_file_to_the_public():
+    """README's 「哪个文件交给谁」 gave 抽取结果.xlsx (法定代表人, 联系电话) to 「公众 / 办公室」."""
+    internal = ("抽取结果.xlsx", "办公室留存.xlsx", "派发单", "结果录入", "pool_details", "officer_pool", "documents/")
+    section = README.split("### 哪个文件交给谁", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 10
+    for files, who in rows:
+        if "公众" in who:
+            assert not any(name in files for name in internal), (files, who)
