@@ -422,6 +422,7 @@ def test_cli_calendar_add_refuses_2027_with_exit_8(invoke, tmp_path):
     err = r.json["errors"][0]
     assert err["code"] == "calendar_missing"
     assert f"添加文件 data/calendar/2027.yaml（工作区 {ws.as_posix()}）" in err["message"]
+    assert err["message"].count(ws.as_posix()) == 1  # the workspace is named once, as in the warning
     write(ws / "data" / "calendar", "2027.yaml", FAKE_2027)
     j = invoke("calendar", "add", "2026-12-28", "5", "--workspace", ws, "--json").json
     assert j["ok"] and j["data"]["result"] == "2027-01-05"

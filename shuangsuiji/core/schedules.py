@@ -56,7 +56,7 @@ class CalendarMissing(SsjError):
         else:
             lib = f"未能从 {LIBRARY} 读取任何年份的数据"
         message = (
-            f"缺少 {year} 年的节假日安排，无法计算工作日：{lib}，且没有覆盖文件 {self.shown}。"
+            f"缺少 {year} 年的节假日安排，无法计算工作日：{lib}，也没有该年的覆盖文件。"
             f"工作日不会被猜测。请根据国务院办公厅发布的 {year} 年部分节假日安排通知，"
             f"添加文件 {self.shown}（或升级 {LIBRARY}）。"
         )
