@@ -54,6 +54,9 @@ def test_every_workbook_is_set_up_for_a4(workspace):
             assert ws.page_setup.fitToHeight == 0, where  # as many pages long as needed
             assert ws.print_title_rows in ("$1:$2", "$1:$1"), where
             assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", where
+            # data cells carry their own borders; printed gridlines drew an empty grid beside the
+            # summary's chart and under every short sheet
+            assert not ws.print_options.gridLines, where
             if ws.max_column > 2:
                 assert ws.auto_filter.ref, where
 

@@ -240,7 +240,6 @@ def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
     ws.repeat_rows(0, header_row)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer(FOOTER)
-    ws.hide_gridlines(0)
 
 
 def _dropdown(ws, sheet: Sheet, dd: Dropdown, first: int, last: int, names: dict) -> None:
