@@ -89,6 +89,18 @@ def test_message_names_the_first_error(tmp_path):
     assert "计划文件有 1 处错误" in e.value.message and "第1行 year：应为整数" in e.value.message
 
 
+def test_a_single_plan_error_is_said_once(tmp_path):
+    """The headline names the only error; it is not listed again below it, and the value is not
+    repeated after a reason that already quotes it."""
+    with pytest.raises(InputInvalid) as e:
+        load_plan(write(tmp_path, PLAN.replace("ratio: 0.05", "ratio: 5%", 1)))
+    (p,) = e.value.problems
+    assert e.value.message.startswith("计划文件有 1 处错误：") and "第一处" not in e.value.message
+    assert 'ratio：应为 0 到 1 之间的小数（如 0.05），实际为 "5%"' in e.value.message
+    assert p.value is None and "（值：" not in p.message()
+    assert e.value.listed_problems() == []
+
+
 def test_reference_errors_point_at_their_own_line(tmp_path):
     text = PLAN.replace("initiator: 010020", "initiator: 10020").replace("items: [0123, SX03]", "items: [0123, SX09]")
     problems = errors_of(tmp_path, text)

@@ -128,7 +128,7 @@ def _print_error(error: SsjError) -> None:
     grouped = getattr(error, "summary_lines", None)  # set by commands that write a problem list
     for line in grouped or []:
         econ.print(line, markup=False, highlight=False, soft_wrap=True)
-    for p in [] if grouped else error.problems[:MAX_PROBLEMS_SHOWN]:
+    for p in [] if grouped else error.listed_problems()[:MAX_PROBLEMS_SHOWN]:
         econ.print(f"  - {p.message()}", markup=False, highlight=False, soft_wrap=True)
     if not grouped and len(error.problems) > MAX_PROBLEMS_SHOWN:
         econ.print(f"  …… 另有 {len(error.problems) - MAX_PROBLEMS_SHOWN} 处问题（用 --json 查看全部）",

@@ -84,6 +84,13 @@ class SsjError(Exception):
         if code is not None:
             self.code = code
 
+    def listed_problems(self) -> list[Problem]:
+        """The problems to list under the message: all of them, unless the message already states
+        the only one (a plan with one error names it in the headline; saying it twice reads as two)."""
+        if len(self.problems) == 1 and self.problems[0].reason in self.message:
+            return []
+        return self.problems
+
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "hint": self.hint,
                 "problems": [p.to_dict() for p in self.problems]}

@@ -106,7 +106,7 @@ def needed_columns(lp: LoadedPlan, rosters) -> list[Problem]:
 
 def _plan_rejected(plan_path: Path, out_dir: Path, e: InputInvalid) -> CheckReport:
     lines = [f"计划文件：{display_path(plan_path)}", f"错误：{e.message}"]
-    lines += [f"  - {p.message()}" for p in e.problems[:20]]
+    lines += [f"  - {p.message()}" for p in e.listed_problems()[:20]]
     if e.hint:
         lines.append(f"处理办法：{e.hint}")
     lines.append("结论：不能使用。计划文件有误，未检查名录。")

@@ -83,8 +83,11 @@ def _problems(err: dict, path: Path, lines: dict) -> list[Problem]:
                 for sub, msg in inner.errors]
     value = err.get("input")
     shown = value if isinstance(value, (str, int, float)) else None
-    return [Problem(reason=f"{_loc_text(loc) or '（整个文件）'}：{_translate(err)}", file=str(path),
-                    row=line_of(lines, loc), value=None if shown is None else str(shown))]
+    reason = f"{_loc_text(loc) or '（整个文件）'}：{_translate(err)}"
+    if shown is not None and str(shown) in reason:
+        shown = None  # the reason already quotes the value ("实际为 "5%""): say it once
+    return [Problem(reason=reason, file=str(path), row=line_of(lines, loc),
+                    value=None if shown is None else str(shown))]
 
 
 def load_plan(path: Path) -> LoadedPlan:
@@ -101,8 +104,9 @@ def load_plan(path: Path) -> LoadedPlan:
     except ValidationError as e:
         problems = [p for err in e.errors() for p in _problems(err, path, lines)]
         head = problems[0]
+        lead = f"计划文件有 {len(problems)} 处错误，第一处：" if len(problems) > 1 else "计划文件有 1 处错误："
         raise InputInvalid(
-            f"计划文件有 {len(problems)} 处错误，第一处：{path} 第{head.row}行 {head.reason}",
+            f"{lead}{path} 第{head.row}行 {head.reason}",
             hint="按提示修改计划文件后重新运行 ssj check。",
             problems=problems,
         ) from None
