@@ -467,6 +467,17 @@ def test_an_inspection_before_the_dispatch_is_a_located_error(invoke, ws):
     assert not v(ws, 1).exists()
 
 
+def test_a_date_before_the_dispatch_and_the_window_counts_once(invoke, ws):
+    """Dispatched 2026-04-14, window from 2026-05-18: 2026-04-01 breaks both rules but is one bad cell."""
+    fill(ws, scjg=[result_row(A, "SCJG", inspected=date(2026, 4, 1), entered=date(2026, 4, 2)),
+                   result_row(B, "SCJG"), result_row(C, "SCJG")])
+    r = run(invoke, ws)
+    assert r.exit_code == 3
+    on_cell = [p for p in r.json["errors"][0]["problems"] if p["row"] == 3 and p["column"] == "检查日期"
+               and p["file"].endswith(f"结果录入-{SC}.xlsx")]
+    assert [p["code"] for p in on_cell] == ["date_before_dispatch"], on_cell
+
+
 def test_today_in_the_future_is_refused(invoke, ws, monkeypatch):
     fill(ws)
     monkeypatch.setenv("SSJ_NOW", "2026-09-01T10:00:00+08:00")

@@ -81,7 +81,7 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
         report(progress, "读取结果表", 0, len(files))
         rows, problems = read_results(files, lp, task)
         report(progress, "读取结果表", len(files), len(files))
-        problems = problems + validate(rows, expected, task, today) + _before_dispatch(ws, task, rows)
+        problems = problems + _one_date_problem(validate(rows, expected, task, today), _before_dispatch(ws, task, rows))
         found = assess(rows, problems, expected)
         _refuse_if_invalid(found, opts.partial, task)
         records = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
@@ -124,6 +124,13 @@ def _before_dispatch(ws, task: Task, rows: list) -> list[Problem]:
     return [_at(row, "inspected", f"检查日期 {row.inspected} 早于本任务的派发日期（{dispatched}），不可能是本任务的检查",
                 code="date_before_dispatch")
             for row in rows if row.inspected is not None and row.inspected < dispatched]
+
+
+def _one_date_problem(found: list[Problem], early: list[Problem]) -> list[Problem]:
+    """A date before the dispatch is also outside the window: report it once, as the sharper of the
+    two (it cannot be this task's inspection), so one bad cell counts as one error."""
+    cells = {(p.file, p.sheet, p.row, p.column) for p in early}
+    return [p for p in found if not (p.code == "date_outside" and (p.file, p.sheet, p.row, p.column) in cells)] + early
 
 
 def _refuse_if_invalid(found: Assessment, partial: bool, task: Task) -> None:
