@@ -39,3 +39,43 @@ def test_official_draw_refuses_a_punctuation_only_seed(frozen, tmp_path, invoke)
     r = _draw(invoke, frozen, seed="~!@#$%^&*()_+{}|:<>?~!@#")
     assert r.exit_code == 3 and "没有数字或文字" in r.json["errors"][0]["message"]
     assert not (tmp_path / "out/T01/draw").exists()
+
+
+def test_substitution_after_a_redo_gets_its_own_list_folder(frozen, tmp_path, invoke, monkeypatch):
+    """A substitution on the first draw, then a redo, then a substitution on the redo: the second
+    used to pick out/T01/draw-list-2 again, which exists, so the task was stuck for good."""
+    assert _draw(invoke, frozen).exit_code == 0
+    first = json.loads((tmp_path / "out/T01/draw/manifest.json").read_text(encoding="utf-8"))
+    out1 = first["strata"][0]["selected"][0]
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out1, "--reason", "注销", "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert _draw(invoke, frozen, "--redo", "--reason", "名录有误", seed=OTHER).exit_code == 0
+    redo = json.loads((tmp_path / "out/T01/draw-redo-2/manifest.json").read_text(encoding="utf-8"))
+    out2 = redo["strata"][0]["selected"][0]
+    r = invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out2, "--reason", "吊销", "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert r.json["data"]["list"] == "out/T01/draw-redo-2-list-2/公示名单.csv"
+    listed = (tmp_path / "out/T01/draw-redo-2-list-2/公示名单.csv").read_text(encoding="utf-8-sig")
+    assert f"替换 {out2}（吊销）" in listed and out1 not in listed.split(out2)[0][-40:]
+    # the first draw's list version is untouched and both versions verify
+    assert "替换 " + out1 in (tmp_path / "out/T01/draw-list-2/公示名单.csv").read_text(encoding="utf-8-sig")
+    monkeypatch.chdir(tmp_path)
+    r = invoke("verify", "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+
+
+def test_an_unrecorded_redo_list_version_counts_as_official_looking(frozen, tmp_path, invoke, monkeypatch):
+    """A crash after out/T01/draw-redo-2-list-2 was renamed into place but before its ledger line:
+    the folder must be moved aside by the next command and failed by verify while it stays."""
+    from shuangsuiji.core.recovery import unrecorded_outputs
+
+    assert _draw(invoke, frozen).exit_code == 0
+    stray = tmp_path / "out/T01/draw-redo-2-list-2"
+    stray.mkdir()
+    (stray / "公示名单.csv").write_text("伪造", encoding="utf-8")
+    assert unrecorded_outputs(tmp_path, Workspace(tmp_path).ledger().read()) == [stray]
+    monkeypatch.chdir(tmp_path)
+    r = invoke("verify", "--json")
+    assert r.exit_code == 7
+    fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
+    assert any("台账中没有记录" in f and "out/T01/draw-redo-2-list-2" in f for f in fails), fails

@@ -31,7 +31,7 @@ CRASH_EXIT = 86
 INTERRUPTED = ".interrupted"
 
 # Output folders that only an official act writes, directly in out/<task>/ (publish/vN below it).
-OFFICIAL_NAME = re.compile(r"^(freeze(-\d+)?|draw(-redo-\d+)?|match(-redo-\d+)?|draw-list-\d+)$")
+OFFICIAL_NAME = re.compile(r"^(freeze(-\d+)?|draw(-redo-\d+)?|match(-redo-\d+)?|draw(-redo-\d+)?-list-\d+)$")
 PUBLISH_NAME = re.compile(r"^v\d+$")
 STAGING_NAME = re.compile(r"^\..+\.tmp$")
 

@@ -3,7 +3,8 @@
 Every official draw folder carries `抽取记录.csv`: one row per official draw attempt of the task up
 to and including that one (commitment, seed, time, reason, whether in force), so a redo can never
 hide the attempt it replaced. Every substitution writes a new version of the public list,
-`out/<task>/draw-list-<k>/公示名单.csv` (k = 2, 3, …; version 1 is the draw's own list), with the
+`out/<task>/draw-list-<k>/公示名单.csv` (k = 2, 3, …; version 1 is the draw's own list; after a redo
+`draw-redo-<n>-list-<k>/`), with the
 substitute in the place of the entity it replaces and a 递补说明 column, plus the history.
 `findings(ws)` lists, for `ssj verify`, every redo, every re-freeze after an official draw, every
 weak seed accepted with a reason; `verify_list_versions(ws)` recomputes each list version.
@@ -27,7 +28,7 @@ PUBLIC_HEADERS = ["结果性质", "抽查任务编号", "抽查任务名称", "�
 HISTORY_CSV = "抽取记录.csv"
 HISTORY_HEADERS = ["抽查任务编号", "次序", "抽取时间", "承诺值（SHA-256）", "承诺码（简写，仅供宣读）", "随机种子",
                    "种子来源", "重做理由", "抽取前重新固定名录的理由", "种子强度不足仍使用的理由", "状态", "抽取清单"]
-LIST_DIR = "draw-list-{k}"
+LIST_DIR = "{draw_folder}-list-{k}"  # draw-list-2, draw-redo-2-list-2, …
 LIST_EXTRA = "递补说明"
 
 # The documented reasons a drawn entity may be replaced by a reserve (docs/draw-spec.md §6).
