@@ -79,3 +79,32 @@ def test_an_unrecorded_redo_list_version_counts_as_official_looking(frozen, tmp_
     assert r.exit_code == 7
     fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
     assert any("台账中没有记录" in f and "out/T01/draw-redo-2-list-2" in f for f in fails), fails
+
+
+@pytest.mark.parametrize("variant", ["测试〔2026〕１号", "测试 〔2026〕 1号", "测试[2026]1号", "测试（2026）1号"])
+def test_a_task_renamed_with_a_look_alike_number_cannot_be_drawn_again(frozen, tmp_path, invoke, monkeypatch, variant):
+    """After an official draw, renaming the task id and typing its number with a full-width digit,
+    spaces or other brackets made a "new" task: freeze and a second official draw without --redo,
+    and no finding in verify. The number is compared with those differences removed."""
+    assert _draw(invoke, frozen).exit_code == 0
+    frozen.write_text(frozen.read_text(encoding="utf-8").replace("id: T01", "id: T01B")
+                      .replace("number: 测试〔2026〕1号", f"number: \"{variant}\""), encoding="utf-8")
+    set_now(monkeypatch, at(2026, 4, 8, 11))
+    assert invoke("freeze", "--plan", frozen, "--task", "T01B").exit_code == 0  # as for a renamed id
+    r = _draw(invoke, frozen, seed=OTHER, task="T01B")
+    assert r.exit_code == 5, r.stdout
+    msg = r.json["errors"][0]["message"]
+    assert "以任务简称 T01 正式抽取" in msg and "out/T01/draw/manifest.json" in msg
+    assert not (tmp_path / "out/T01B/draw").exists()
+
+
+def test_two_tasks_with_look_alike_numbers_are_refused_in_the_plan(tmp_path):
+    from shuangsuiji.core.errors import InputInvalid
+    from draw_helpers import PLAN
+
+    from shuangsuiji.plan.load import load_plan
+
+    plan = make_workspace(tmp_path, plan=PLAN.replace("number: 测试〔2026〕2号", "number: 测试〔2026〕１号"))
+    with pytest.raises(InputInvalid) as e:
+        load_plan(plan)
+    assert any("任务编号重复" in p.reason and "测试〔2026〕1号" in p.reason for p in e.value.problems)

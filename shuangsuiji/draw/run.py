@@ -28,6 +28,7 @@ from ..core.progress import report
 from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
+from ..plan.numbers import number_key
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .allocation import default_reserves
@@ -256,7 +257,8 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
     """The latest official draw entry of the same task number recorded under another task id.
 
     The ledger keys tasks by their short id, but the draw is bound to the task number (the sampler
-    seed and the public list use it): renaming the id must not open a second official draw.
+    seed and the public list use it): renaming the id must not open a second official draw, nor
+    retyping the number with a full-width digit, spaces or other brackets (plan.numbers.number_key).
     """
     import json
 
@@ -269,8 +271,8 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
             number = json.loads(path.read_text(encoding="utf-8")).get("task_number")
         except (OSError, ValueError):
             continue  # a missing or unreadable manifest is for ssj verify to report
-        if number == task.number:
-            found = e
+        if isinstance(number, str) and number_key(number) == number_key(task.number):
+            found = e  # also a look-alike number (全角数字, spaces, other brackets): the same task
     return found
 
 

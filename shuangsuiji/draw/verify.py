@@ -203,7 +203,7 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
         check_files(rep, ws, in_force, "固定名录的输出文件")
     earlier = [e["seq"] for e in entries if e.get("kind") == "draw" and e["data"].get("official")
                and e.get("task") != entry.get("task") and e["seq"] < entry["seq"]
-               and _task_number_of(ws, e) == manifest.get("task_number")]
+               and _same_number(_task_number_of(ws, e), manifest.get("task_number"))]
     rep.add(not earlier, "台账中该任务编号此前没有以其他任务简称正式抽取过",
             f"任务编号「{manifest.get('task_number')}」已在台账第 {'、'.join(map(str, earlier))} 条以其他任务简称"
             "正式抽取，本次是未经重做的第二次正式抽取")
@@ -212,6 +212,13 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
     if later:
         rep.skip(f"注意：该抽取已被台账第 {later[-1]['seq']} 条的重做抽取取代，不再有效")
     _check_substitutions(rep, entries, entry, manifest, ws.rel(manifest_path))
+
+
+def _same_number(a, b) -> bool:
+    """Equal task numbers, or numbers that differ only in width, spaces or brackets."""
+    from ..plan.numbers import number_key
+
+    return isinstance(a, str) and isinstance(b, str) and number_key(a) == number_key(b)
 
 
 def _task_number_of(ws: Workspace, entry: dict) -> str | None:
