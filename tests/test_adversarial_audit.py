@@ -108,3 +108,39 @@ def test_two_tasks_with_look_alike_numbers_are_refused_in_the_plan(tmp_path):
     with pytest.raises(InputInvalid) as e:
         load_plan(plan)
     assert any("任务编号重复" in p.reason and "测试〔2026〕1号" in p.reason for p in e.value.problems)
+
+
+def _mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_files_naming_officers_or_kept_by_the_office_are_private(frozen, tmp_path, invoke):
+    """officer_pool.json (officer names, 执法证号), the dispatch sheets (teams with names and 执法证号)
+    were written world-readable although the spec lists them as not for release."""
+    assert _mode(tmp_path / "out/T01/freeze/officer_pool.json") == 0o600
+    assert _mode(tmp_path / "out/T01/freeze/pool_details.internal.tsv") == 0o600
+    assert _mode(tmp_path / "out/T01/freeze/pool.csv") != 0o600  # public files stay readable
+    assert _draw(invoke, frozen).exit_code == 0
+    r = invoke("match", "--plan", frozen, "--task", "T01", "--seed", OTHER, "--seed-source", "掷骰", "--json")
+    assert r.exit_code == 0, r.stdout
+    sheets = sorted((tmp_path / "out/T01/match").glob("派发单-*.xlsx"))
+    assert sheets and all(_mode(p) == 0o600 for p in sheets), [(p.name, oct(_mode(p))) for p in sheets]
+
+
+def test_the_office_copy_of_a_publication_is_private(invoke, tmp_path):
+    from types import SimpleNamespace
+
+    from results_helpers import make_workspace as results_workspace
+    from results_helpers import record_draw, record_match, result_row
+    from test_publish import A, C, fill, run
+
+    w, plan = results_workspace(tmp_path / "ws")
+    record_draw(w, "T02", {"一般": [A, C]})
+    record_match(w, "T02", {A: ("甲商贸有限公司", ["SCJG", "WSJK"]), C: ("丙宾馆", ["SCJG", "WSJK"])})
+    ws = SimpleNamespace(root=w.root, plan=plan)
+    fill(ws, scjg=[result_row(A, "SCJG"), result_row(C, "SCJG")], wsjk=[result_row(A, "WSJK"), result_row(C, "WSJK")])
+    r = run(invoke, ws)
+    assert r.exit_code == 0, r.stdout
+    folder = ws.root / "out/T02/publish/v1"
+    assert _mode(folder / "办公室留存.xlsx") == 0o600
+    assert _mode(folder / "公示结果.csv") != 0o600
