@@ -144,3 +144,36 @@ def test_the_office_copy_of_a_publication_is_private(invoke, tmp_path):
     folder = ws.root / "out/T02/publish/v1"
     assert _mode(folder / "办公室留存.xlsx") == 0o600
     assert _mode(folder / "公示结果.csv") != 0o600
+
+
+def _findings(invoke, tmp_path, monkeypatch) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    r = invoke("verify", "--json")
+    assert r.exit_code == 0, r.stdout
+    return r.json["data"]["findings"]
+
+
+def test_a_freeze_backdated_with_ssj_now_is_a_finding(tmp_path, invoke, monkeypatch):
+    """SSJ_NOW (a demo and test clock) let a clerk record a freeze "before" a seed ceremony that had
+    already happened; the ledger marks such entries, but verify said 核验通过 without a word."""
+    plan = make_workspace(tmp_path)
+    monkeypatch.setenv("SSJ_NOW", "2026-04-07T09:00:00+08:00")
+    assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
+    monkeypatch.delenv("SSJ_NOW")
+    set_now(monkeypatch, at(2026, 4, 8))
+    assert _draw(invoke, plan).exit_code == 0
+    found = _findings(invoke, tmp_path, monkeypatch)
+    assert any("台账第 1 条" in f and "SSJ_NOW" in f and "不是实际时间" in f for f in found), found
+    assert not any("台账第 2 条" in f for f in found), found
+
+
+def test_a_ledger_time_earlier_than_the_entry_before_it_is_a_finding(tmp_path, invoke, monkeypatch):
+    """The computer's clock put back between the seed ceremony and the freeze: entries out of time
+    order are shown (the ledger's order is the true order of the acts)."""
+    plan = make_workspace(tmp_path)
+    set_now(monkeypatch, at(2026, 4, 8, 10))
+    assert invoke("freeze", "--plan", plan, "--task", "T02").exit_code == 0
+    set_now(monkeypatch, at(2026, 4, 8, 9))
+    assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
+    found = _findings(invoke, tmp_path, monkeypatch)
+    assert any("台账第 2 条" in f and "早于" in f and "台账第 1 条" in f for f in found), found

@@ -164,14 +164,39 @@ def verify_list_versions(ws: Workspace) -> Report | None:
 
 # --------------------------------------------------------------------------- findings
 
+KIND_TEXT = {"freeze": "固定名录", "draw": "抽取", "substitution": "递补", "match": "匹配", "publish": "发布",
+             "recovery": "中断恢复"}
+
+
+def _time_findings(rep: Report, e: dict, before: dict | None) -> None:
+    """An entry whose time was set with SSJ_NOW (demo/test clock) or is earlier than the entry
+    before it: the times that prove a freeze preceded a seed ceremony cannot be trusted there."""
+    from datetime import datetime
+
+    what = f"台账第 {e['seq']} 条（任务 {e.get('task')} 的{KIND_TEXT.get(e.get('kind'), e.get('kind'))}）"
+    if e.get("clock"):
+        rep.finding(f"{what}的时间 {e.get('time')} 是用 SSJ_NOW 指定的（演示或测试用时钟），不是实际时间；"
+                    "正式工作中出现须查明原因")
+    try:
+        backwards = before is not None and datetime.fromisoformat(e["time"]) < datetime.fromisoformat(before["time"])
+    except (KeyError, TypeError, ValueError):
+        backwards = False
+    if backwards:
+        rep.finding(f"{what}的时间 {e['time']} 早于其前一条（台账第 {before['seq']} 条，{before['time']}）："
+                    "台账的先后顺序才是操作的真实顺序，电脑时钟可能被调过")
+
+
 def findings(ws: Workspace) -> Report | None:
-    """What an auditor must not miss although the record is consistent (ssj verify's findings)."""
+    """What an auditor must not miss although the record is consistent (ssj verify's findings):
+    redo, re-freeze after a draw, weak seeds, and entries whose time was set by SSJ_NOW or runs
+    backwards."""
     entries = ws.ledger().read()
-    rep = Report("须注意的核验发现（重做、抽取后重新固定、弱种子）")
+    rep = Report("须注意的核验发现（重做、抽取后重新固定、弱种子、时间）")
     drawn: dict[str, dict] = {}
     matched: set[str] = set()
-    for e in entries:
+    for n, e in enumerate(entries):
         task, d = e.get("task"), e["data"]
+        _time_findings(rep, e, entries[n - 1] if n else None)
         if e["kind"] == "freeze" and (d.get("after_draw") or task in drawn):
             rep.finding(f"任务 {task} 在正式抽取（{drawn[task]['data']['manifest'] if task in drawn else d.get('after_draw')}）"
                         f"之后重新固定了名录：台账第 {e['seq']} 条，{e['time']}，理由：{d.get('reason') or '（未写）'}；"
