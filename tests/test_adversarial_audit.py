@@ -177,3 +177,42 @@ def test_a_ledger_time_earlier_than_the_entry_before_it_is_a_finding(tmp_path, i
     assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
     found = _findings(invoke, tmp_path, monkeypatch)
     assert any("台账第 2 条" in f and "早于" in f and "台账第 1 条" in f for f in found), found
+
+
+def _rewrite_last_entry(root, change) -> None:
+    """What a clerk with a text editor and sha256sum can do to the ledger's last line."""
+    from shuangsuiji.core.ledger import entry_hash
+
+    path = root / "ledger.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    change(entry)
+    entry["hash"] = entry_hash(entry)
+    lines[-1] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_substitution_with_a_reason_outside_the_list_fails_verify(frozen, tmp_path, invoke, monkeypatch):
+    """verify said 递补…记有理由 without looking at the reason: a rewritten last ledger line with
+    reason 领导要求 passed."""
+    assert _draw(invoke, frozen).exit_code == 0
+    manifest = json.loads((tmp_path / "out/T01/draw/manifest.json").read_text(encoding="utf-8"))
+    out = manifest["strata"][0]["selected"][0]
+    assert invoke("substitute", "--plan", frozen, "--task", "T01", "--out", out, "--reason", "注销").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    assert invoke("verify", "--json").exit_code == 0
+
+    def forge(entry):
+        entry["data"]["reason"] = "领导要求"
+    _rewrite_last_entry(tmp_path, forge)
+    listed = tmp_path / "out/T01/draw-list-2/公示名单.csv"
+    text = listed.read_text(encoding="utf-8-sig").replace("（注销）", "（领导要求）")
+    listed.write_bytes("\ufeff".encode("utf-8") + text.encode("utf-8"))
+
+    def rehash(entry):
+        from shuangsuiji.core.fileio import sha256_file
+        entry["files"]["out/T01/draw-list-2/公示名单.csv"] = sha256_file(listed)
+    _rewrite_last_entry(tmp_path, rehash)
+    r = invoke("verify", "--json")
+    fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
+    assert r.exit_code == 7 and any("领导要求" in f and "规定的理由" in f for f in fails), fails

@@ -15,6 +15,7 @@ from ..core.audit import Report, check_files, check_recorded, find_named, shown_
 from ..core.errors import InputInvalid
 from ..core.fileio import sha256_file
 from ..core.workspace import Workspace
+from .history import SUBSTITUTION_REASONS
 from .pool import read_pool_ids
 
 
@@ -244,14 +245,17 @@ def _check_substitutions(rep: Report, entries: list[dict], draw_entry: dict, man
             problems.append(f"第 {e['seq']} 条")
             continue
         expected = next((c for c in s["reserves"] if c not in used), None)
+        if d.get("reason") not in SUBSTITUTION_REASONS:
+            problems.append(f"第 {e['seq']} 条的理由「{d.get('reason')}」不是规定的理由（{'、'.join(SUBSTITUTION_REASONS)}）")
+            continue
         if current.get(d.get("out")) != d.get("stratum") or d.get("in") != expected:
             problems.append(f"第 {e['seq']} 条（{d.get('out')} → {d.get('in')}，应递补 {expected}）")
             continue
         used.add(d["in"])
         del current[d["out"]]
         current[d["in"]] = d["stratum"]
-    rep.add(not problems, f"{len(subs)} 次递补均按候补顺序取下一户并记有理由",
-            "递补记录不符合候补顺序：" + "；".join(problems))
+    rep.add(not problems, f"{len(subs)} 次递补均按候补顺序取下一户，理由均为规定的理由之一",
+            "递补记录不符合候补顺序或规定的理由：" + "；".join(problems))
 
 
 def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:
