@@ -216,3 +216,27 @@ def test_a_substitution_with_a_reason_outside_the_list_fails_verify(frozen, tmp_
     r = invoke("verify", "--json")
     fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
     assert r.exit_code == 7 and any("领导要求" in f and "规定的理由" in f for f in fails), fails
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("name: 企业公示信息随机抽查", "name: !!binary 5LyB5Lia", "!!binary"),
+    ("ratio: 0.3", "ratio: !!float 0.3", "!!float"),
+    ("number: 测试〔2026〕1号", "number: !!str 测试〔2026〕1号", "!!str"),
+    ("name: 企业公示信息随机抽查", "name: !custom 企业公示信息随机抽查", "!custom"),
+    ("year: 2026", "? [a, b]\n: 1\nyear: 2026", "字段名"),
+])
+def test_yaml_tags_and_complex_keys_are_refused_with_their_line(tmp_path, old, new, said):
+    """A tag was silently dropped (`!!binary 5LyB5Lia` became the name 5LyB5Lia); a list as a key
+    produced an error showing PyYAML node reprs."""
+    from draw_helpers import PLAN
+
+    from shuangsuiji.core.errors import InputInvalid
+    from shuangsuiji.plan.load import load_plan
+
+    text = PLAN.replace(old, new, 1)
+    plan = make_workspace(tmp_path, plan=text)
+    with pytest.raises(InputInvalid) as e:
+        load_plan(plan)
+    line = next(i for i, raw in enumerate(text.splitlines(), 1) if new.splitlines()[0] in raw)
+    assert said in e.value.message and f"第{line}行" in e.value.message, e.value.message
+    assert "Node(" not in e.value.message
