@@ -7,6 +7,9 @@ import json
 
 import pytest
 from draw_helpers import SEED, at, make_workspace, set_now
+from test_crash_recovery import ssj
+
+from shuangsuiji.core.recovery import CRASH_EXIT
 
 from shuangsuiji.core.workspace import Workspace
 from shuangsuiji.draw.seeds import seed_weaknesses
@@ -240,3 +243,35 @@ def test_yaml_tags_and_complex_keys_are_refused_with_their_line(tmp_path, old, n
     line = next(i for i, raw in enumerate(text.splitlines(), 1) if new.splitlines()[0] in raw)
     assert said in e.value.message and f"第{line}行" in e.value.message, e.value.message
     assert "Node(" not in e.value.message
+
+
+def test_a_new_seed_after_an_interrupted_draw_needs_a_recorded_redo(frozen, tmp_path, invoke, monkeypatch):
+    """Crash the draw after its folder is in place (the result is seen), then draw with another seed:
+    the public history showed one ordinary draw. The seed of an interrupted draw on the same
+    commitment now binds: the same seed again is a plain rerun, another one needs --redo --reason,
+    which is recorded, shown in 抽取记录.csv and listed by verify."""
+    r = ssj(tmp_path, "draw", "--plan", frozen, "--task", "T01", "--seed", SEED, "--seed-source", "掷骰",
+            crash="renamed")
+    assert r.returncode == CRASH_EXIT and (tmp_path / "out/T01/draw/公示名单.csv").is_file()
+    r = _draw(invoke, frozen, seed=OTHER)
+    assert r.exit_code == 5, r.stdout
+    msg = r.json["errors"][0]["message"]
+    assert "中断" in msg and SEED in msg and ".interrupted/draw-" in msg
+    assert "--redo" in r.json["errors"][0]["hint"]
+    assert not (tmp_path / "out/T01/draw").exists()  # moved aside, nothing new written
+    r = _draw(invoke, frozen, "--redo", "--reason", "中断前种子录入有误", seed=OTHER)
+    assert r.exit_code == 0, r.stdout
+    history = (tmp_path / "out/T01/draw/抽取记录.csv").read_text(encoding="utf-8-sig")
+    assert "中断前种子录入有误" in history
+    monkeypatch.chdir(tmp_path)
+    found = invoke("verify", "--json").json["data"]["findings"]
+    assert any("重做" in f and "中断前种子录入有误" in f and ".interrupted/draw-" in f for f in found), found
+
+
+def test_the_same_seed_after_an_interrupted_draw_is_a_plain_rerun(frozen, tmp_path, invoke):
+    r = ssj(tmp_path, "draw", "--plan", frozen, "--task", "T01", "--seed", SEED, "--seed-source", "掷骰",
+            crash="renamed")
+    assert r.returncode == CRASH_EXIT
+    r = _draw(invoke, frozen)
+    assert r.exit_code == 0, r.stdout
+    assert r.json["data"]["redo"] is False

@@ -34,7 +34,7 @@ from ..sheets.writers import Sheet
 from .allocation import default_reserves
 from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
 from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
-                      nature_text)
+                      interrupted_draws, nature_text)
 from .pool import read_details, read_pool_ids
 from .sampler import sample
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
@@ -147,7 +147,15 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
                              f"（{other['data']['manifest']}），不能以 {task.id} 再次正式抽取。",
                              hint=f"任务简称被改过时，请在计划中改回 {other['task']}；确需重做须用原简称并加 "
                                   "--redo --reason 理由。")
-        if redo and not previous:
+        current = (state.latest_freeze or {}).get("data", {}).get("commitment_sha256")
+        seen = [m for m in interrupted_draws(ws, task.id)
+                if m["commitment_sha256"] == current and seed_key(m["seed"]) != seed_key(seed)]
+        if seen and not previous and not redo:
+            raise StateError(f"任务 {task.id} 有一次中断的正式抽取（{seen[-1]['folder']}，种子「{seen[-1]['seed']}」），其结果可能已被"
+                             "看到，不能悄悄换用另一个种子。",
+                             hint="用同一种子重新运行（同一承诺、同一种子，结果相同）；确需换种子，加 --redo --reason 理由"
+                                  "（记入台账和抽取记录，核验时列为发现）。")
+        if redo and not previous and not seen:
             raise StateError(f"任务 {task.id} 还没有正式抽取，无需 --redo。", hint="去掉 --redo 重新运行。")
         for e in previous:
             used = e["data"].get("seed")
@@ -203,7 +211,7 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         "redo": bool(redo),
         "draw_no": draw_no if not dry_run else None,
         "reason": reason if redo else None,
-        "supersedes": previous[-1]["data"]["manifest"] if (redo and previous) else None,
+        "supersedes": (previous[-1]["data"]["manifest"] if previous else f"{seen[-1]['folder']}/manifest.json") if redo else None,
         "seed": seed,
         "seed_sha256": seed_sha256(seed),
         "seed_source": seed_source,
@@ -237,6 +245,8 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "official": True,
                 "redo": bool(redo), "reason": reason if redo else None, "seed": seed,
                 "commitment_sha256": commitment["_sha256"]}
+        if redo:
+            data["supersedes"] = manifest["supersedes"]
         if weak:
             data["weak_seed"] = weak
         entry = ws.ledger().append("draw", task=task.id, time=drawn_at, data=data, files=files)
