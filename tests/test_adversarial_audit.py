@@ -275,3 +275,33 @@ def test_the_same_seed_after_an_interrupted_draw_is_a_plain_rerun(frozen, tmp_pa
     r = _draw(invoke, frozen)
     assert r.exit_code == 0, r.stdout
     assert r.json["data"]["redo"] is False
+
+
+def test_a_new_seed_after_an_interrupted_match_needs_a_recorded_redo(frozen, tmp_path, invoke, monkeypatch):
+    """The same bend for the match: crash after the dispatch sheets are in place, match again with
+    another seed. Now refused unless --redo --reason, which verify lists."""
+    assert _draw(invoke, frozen).exit_code == 0
+    match = ("match", "--plan", frozen, "--task", "T01", "--seed-source", "掷骰")
+    r = ssj(tmp_path, *match, "--seed", OTHER, crash="renamed")
+    assert r.returncode == CRASH_EXIT and (tmp_path / "out/T01/match/manifest.json").is_file()
+    third = "59127304861592038476"
+    r = invoke(*match, "--seed", third, "--json")
+    assert r.exit_code == 5, r.stdout
+    msg = r.json["errors"][0]["message"]
+    assert "中断" in msg and OTHER in msg and ".interrupted/match-" in msg
+    assert not (tmp_path / "out/T01/match").exists()
+    r = invoke(*match, "--seed", third, "--redo", "--reason", "派发单打印前发现人员名录有误", "--json")
+    assert r.exit_code == 0, r.stdout
+    monkeypatch.chdir(tmp_path)
+    found = invoke("verify", "--json").json["data"]["findings"]
+    assert any("重新匹配" in f and "派发单打印前发现人员名录有误" in f and ".interrupted/match-" in f for f in found), found
+    # the same seed as the interrupted match is a plain rerun
+    assert (tmp_path / "out/T01/match/manifest.json").is_file()
+
+
+def test_the_same_seed_after_an_interrupted_match_is_a_plain_rerun(frozen, tmp_path, invoke):
+    assert _draw(invoke, frozen).exit_code == 0
+    match = ("match", "--plan", frozen, "--task", "T01", "--seed-source", "掷骰", "--seed", OTHER)
+    assert ssj(tmp_path, *match, crash="renamed").returncode == CRASH_EXIT
+    r = invoke(*match, "--json")
+    assert r.exit_code == 0, r.stdout

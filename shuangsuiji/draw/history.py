@@ -225,6 +225,9 @@ def findings(ws: Workspace) -> Report | None:
         elif e["kind"] == "match":
             if d.get("redo") and task in matched:
                 rep.finding(f"任务 {task} 重新匹配：台账第 {e['seq']} 条（{e['time']}），理由：{d.get('reason')}")
+            elif d.get("redo"):
+                rep.finding(f"任务 {task} 重新匹配：台账第 {e['seq']} 条（{e['time']}）换用新种子，取代了中断而未记入台账的匹配 "
+                            f"{d.get('supersedes') or '（未写明）'}（其结果可能已被看到），理由：{d.get('reason')}")
             matched.add(task)
         if d.get("weak_seed"):
             w = d["weak_seed"]
