@@ -305,3 +305,23 @@ def test_the_same_seed_after_an_interrupted_match_is_a_plain_rerun(frozen, tmp_p
     assert ssj(tmp_path, *match, crash="renamed").returncode == CRASH_EXIT
     r = invoke(*match, "--json")
     assert r.exit_code == 0, r.stdout
+
+
+@pytest.mark.parametrize("rel, damage", [
+    ("out/T01/freeze/officer_pool.json", lambda b: b + b"x"),
+    ("out/T01/match/manifest.json", lambda b: b.replace(b'"teams"', b'"teamz"')),
+    ("out/T01/draw/manifest.json", lambda b: b.replace(b'"strata"', b'"strata_"')),
+])
+def test_a_damaged_json_output_fails_verify_instead_of_crashing_it(frozen, tmp_path, invoke, monkeypatch, rel, damage):
+    """An edited officer_pool.json or a manifest with a renamed key made ssj verify stop with
+    程序内部错误 (JSONDecodeError, KeyError): no verdict at all for the auditor."""
+    assert _draw(invoke, frozen).exit_code == 0
+    assert invoke("match", "--plan", frozen, "--task", "T01", "--seed", OTHER, "--seed-source", "掷骰").exit_code == 0
+    path = tmp_path / rel
+    path.write_bytes(damage(path.read_bytes()))
+    monkeypatch.chdir(tmp_path)
+    r = invoke("verify", "--json")
+    assert r.exit_code == 7, r.stdout
+    fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
+    assert any(rel in f for f in fails), fails
+    assert any("无法核验" in f for f in fails), fails
