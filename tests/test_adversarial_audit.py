@@ -325,3 +325,31 @@ def test_a_damaged_json_output_fails_verify_instead_of_crashing_it(frozen, tmp_p
     fails = [c["text"] for rep in r.json["data"]["reports"] for c in rep["checks"] if c["status"] == "fail"]
     assert any(rel in f for f in fails), fails
     assert any("无法核验" in f for f in fails), fails
+
+
+@pytest.mark.parametrize("bad", ["..", ".", ".T01", "T 01", "T01/a", "T01\\\\a", "T01 "])
+def test_a_task_id_that_is_no_folder_name_is_refused(tmp_path, bad):
+    """A task id becomes out/<id>/: ".." wrote the freeze into the workspace root (out/..), and
+    ids that differ only by characters the folder name drops collided."""
+    from draw_helpers import PLAN
+
+    from shuangsuiji.core.errors import InputInvalid
+    from shuangsuiji.plan.load import load_plan
+
+    plan = make_workspace(tmp_path, plan=PLAN.replace("id: T01", f"id: '{bad}'", 1))
+    with pytest.raises(InputInvalid) as e:
+        load_plan(plan)
+    assert any("任务简称" in p.reason for p in e.value.problems), [p.reason for p in e.value.problems]
+
+
+def test_task_ids_differing_only_in_case_are_refused(tmp_path):
+    """T01 and t01 are one folder on Windows and macOS."""
+    from draw_helpers import PLAN
+
+    from shuangsuiji.core.errors import InputInvalid
+    from shuangsuiji.plan.load import load_plan
+
+    plan = make_workspace(tmp_path, plan=PLAN.replace("id: T02", "id: t01", 1))
+    with pytest.raises(InputInvalid) as e:
+        load_plan(plan)
+    assert any("任务 id 重复" in p.reason for p in e.value.problems), [p.reason for p in e.value.problems]
