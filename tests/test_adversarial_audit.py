@@ -353,3 +353,17 @@ def test_task_ids_differing_only_in_case_are_refused(tmp_path):
     with pytest.raises(InputInvalid) as e:
         load_plan(plan)
     assert any("任务 id 重复" in p.reason for p in e.value.problems), [p.reason for p in e.value.problems]
+
+
+def test_a_public_looking_file_the_ledger_does_not_know_is_a_finding(frozen, tmp_path, invoke, monkeypatch):
+    """A forged list dropped beside the real ones (out/T01/公示名单.csv, out/T01/draw/公示名单（修订）.csv)
+    passed verify without a word: only official-looking folder names were compared with the ledger."""
+    assert _draw(invoke, frozen).exit_code == 0
+    assert _draw(invoke, frozen, "--dry-run", seed=OTHER).exit_code == 0  # a trial is not such a file
+    real = (tmp_path / "out/T01/draw/公示名单.csv").read_bytes()
+    (tmp_path / "out/T01/公示名单.csv").write_bytes(real)
+    (tmp_path / "out/T01/draw/公示名单（修订）.csv").write_bytes(real)
+    found = _findings(invoke, tmp_path, monkeypatch)
+    loose = [f for f in found if "台账中没有记录的文件" in f]
+    assert len(loose) == 1 and "out/T01/公示名单.csv" in loose[0] and "out/T01/draw/公示名单（修订）.csv" in loose[0], found
+    assert "trial-" not in loose[0]
