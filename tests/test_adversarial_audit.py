@@ -367,3 +367,18 @@ def test_a_public_looking_file_the_ledger_does_not_know_is_a_finding(frozen, tmp
     loose = [f for f in found if "台账中没有记录的文件" in f]
     assert len(loose) == 1 and "out/T01/公示名单.csv" in loose[0] and "out/T01/draw/公示名单（修订）.csv" in loose[0], found
     assert "trial-" not in loose[0]
+
+
+@pytest.mark.parametrize("variant", ["三八二〇一七四九五六一〇二八三七四六一九", "叁捌贰零壹柒肆玖伍陆壹零贰捌叁柒肆陆壹玖",
+                                     "٣٨٢٠١٧٤٩٥٦١٠٢٨٣٧٤٦١٩", "𝟑𝟖𝟐𝟎𝟏𝟕𝟒𝟗𝟓𝟔𝟏𝟎𝟐𝟖𝟑𝟕𝟒𝟔𝟏𝟗"])
+def test_the_same_dice_roll_written_in_other_digits_is_not_a_new_seed(frozen, tmp_path, invoke, variant):
+    """The seed 38201749561028374619 written in Chinese numerals (小写 or 大写) or another script's
+    digits passed as a "new" seed for a redo after a re-freeze: a different sampler seed, so a
+    different result from the same public dice roll."""
+    from shuangsuiji.draw.seeds import seed_key
+
+    assert seed_key(variant) == seed_key(SEED)
+    assert _draw(invoke, frozen).exit_code == 0
+    assert invoke("freeze", "--plan", frozen, "--task", "T01", "--reason", "名录更正").exit_code == 0
+    r = _draw(invoke, frozen, "--redo", "--reason", "名录更正后重抽", seed=variant)
+    assert r.exit_code == 3 and "必须使用新的随机种子" in r.json["errors"][0]["message"], r.stdout

@@ -117,10 +117,20 @@ def _invisible(c: str) -> bool:
     return cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and c != " ")
 
 
+# Chinese numerals one by one (小写 and 大写): a dice roll can be written 三八二〇… or 叁捌贰零…
+_CN_DIGITS = {c: str(i % 10) for i, c in enumerate("〇一二三四五六七八九零壹贰叁肆伍陆柒捌玖")}
+
+
+def _digit(c: str) -> str:
+    d = unicodedata.decimal(c, None)  # any script's decimal digit (٣, ३, …) is that digit
+    return str(d) if d is not None else _CN_DIGITS.get(c, c)
+
+
 def seed_key(seed: str) -> str:
-    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation):
-    two seeds with the same key are the same public random value typed differently."""
-    return "".join(c for c in unicodedata.normalize("NFKC", seed).casefold()
+    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation, the
+    script of its digits, digits written as Chinese numerals one by one): two seeds with the same
+    key are the same public random value typed differently."""
+    return "".join(_digit(c) for c in unicodedata.normalize("NFKC", seed).casefold()
                    if unicodedata.category(c)[0] in "LN")
 
 
