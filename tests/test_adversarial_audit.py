@@ -382,3 +382,17 @@ def test_the_same_dice_roll_written_in_other_digits_is_not_a_new_seed(frozen, tm
     assert invoke("freeze", "--plan", frozen, "--task", "T01", "--reason", "名录更正").exit_code == 0
     r = _draw(invoke, frozen, "--redo", "--reason", "名录更正后重抽", seed=variant)
     assert r.exit_code == 3 and "必须使用新的随机种子" in r.json["errors"][0]["message"], r.stdout
+
+
+def test_a_refreeze_before_the_first_draw_is_a_finding(frozen, tmp_path, invoke, monkeypatch):
+    """Anyone can compute the official result from pool.csv and a public seed (draw-spec §5): a
+    clerk who dislikes it can re-freeze (an entity dropped from the roster) and draw with that same
+    seed. The re-freeze before the first draw was not shown by verify; its time must be compared
+    with the seed ceremony's."""
+    set_now(monkeypatch, at(2026, 4, 8, 9))
+    assert invoke("freeze", "--plan", frozen, "--task", "T01", "--reason", "名录中有一户重复").exit_code == 0
+    set_now(monkeypatch, at(2026, 4, 8, 10))
+    assert _draw(invoke, frozen).exit_code == 0
+    found = _findings(invoke, tmp_path, monkeypatch)
+    assert any("任务 T01" in f and "抽取前重新固定" in f and "台账第 2 条" in f and "名录中有一户重复" in f
+               and "种子" in f for f in found), found

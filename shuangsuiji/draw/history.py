@@ -206,9 +206,15 @@ def findings(ws: Workspace) -> Report | None:
     rep = Report("须注意的核验发现（重做、抽取后重新固定、弱种子、时间）")
     drawn: dict[str, dict] = {}
     matched: set[str] = set()
+    frozen: set[str] = set()
     for n, e in enumerate(entries):
         task, d = e.get("task"), e["data"]
         _time_findings(rep, e, entries[n - 1] if n else None)
+        if e["kind"] == "freeze" and not (d.get("after_draw") or task in drawn) and task in frozen:
+            rep.finding(f"任务 {task} 在抽取前重新固定了名录：台账第 {e['seq']} 条，{e['time']}，理由：{d.get('reason') or '（未写）'}；"
+                        f"新承诺值 {d.get('commitment_sha256')}。须确认此时间早于种子产生（种子公开后任何人都能由 pool.csv 算出结果）")
+        if e["kind"] == "freeze":
+            frozen.add(task)
         if e["kind"] == "freeze" and (d.get("after_draw") or task in drawn):
             rep.finding(f"任务 {task} 在正式抽取（{drawn[task]['data']['manifest'] if task in drawn else d.get('after_draw')}）"
                         f"之后重新固定了名录：台账第 {e['seq']} 条，{e['time']}，理由：{d.get('reason') or '（未写）'}；"
