@@ -396,3 +396,15 @@ def test_a_refreeze_before_the_first_draw_is_a_finding(frozen, tmp_path, invoke,
     found = _findings(invoke, tmp_path, monkeypatch)
     assert any("任务 T01" in f and "抽取前重新固定" in f and "台账第 2 条" in f and "名录中有一户重复" in f
                and "种子" in f for f in found), found
+
+
+def test_a_summary_dated_in_the_future_is_refused(tmp_path, invoke, monkeypatch):
+    """ssj publish refused a future --today (inspection dates that have not happened would pass),
+    ssj summary did not: a summary "截至" a later date, counting such results, could be signed."""
+    plan = make_workspace(tmp_path)
+    set_now(monkeypatch, at(2026, 9, 1))
+    r = invoke("summary", "--plan", plan, "--today", "2026-12-31", "--json")
+    assert r.exit_code == 2, r.stdout
+    assert "2026-12-31" in r.json["errors"][0]["message"] and "晚于实际的今天" in r.json["errors"][0]["message"]
+    assert not (tmp_path / "out/summary").exists()
+    assert invoke("summary", "--plan", plan, "--today", "2026-08-31", "--json").exit_code == 0
