@@ -408,3 +408,16 @@ def test_a_summary_dated_in_the_future_is_refused(tmp_path, invoke, monkeypatch)
     assert "2026-12-31" in r.json["errors"][0]["message"] and "晚于实际的今天" in r.json["errors"][0]["message"]
     assert not (tmp_path / "out/summary").exists()
     assert invoke("summary", "--plan", plan, "--today", "2026-08-31", "--json").exit_code == 0
+
+
+def test_an_interrupted_redo_followed_by_a_redo_with_another_seed_is_a_finding(frozen, tmp_path, invoke, monkeypatch):
+    """After an official draw, a redo with seed C killed after its folder was in place (result seen),
+    then a redo with seed D: the C attempt vanished from the public history."""
+    assert _draw(invoke, frozen).exit_code == 0
+    seed_c = "59127304861592038476"
+    r = ssj(tmp_path, "draw", "--plan", frozen, "--task", "T01", "--seed", seed_c, "--seed-source", "掷骰",
+            "--redo", "--reason", "名录更正", crash="renamed")
+    assert r.returncode == CRASH_EXIT and (tmp_path / "out/T01/draw-redo-2/manifest.json").is_file()
+    assert _draw(invoke, frozen, "--redo", "--reason", "名录更正", seed=OTHER).exit_code == 0
+    found = _findings(invoke, tmp_path, monkeypatch)
+    assert any(seed_c in f and ".interrupted/draw-redo-2" in f and OTHER in f for f in found), found

@@ -108,12 +108,13 @@ def _pending(manifest: dict, manifest_rel: str, time: str, weak: dict | None) ->
 def interrupted_draws(ws: Workspace, task_id: str) -> list[dict]:
     """Official draws of the task that were interrupted after their folder was in place (moved to
     .interrupted/ by the next command, never recorded): their result may have been seen. Each is
-    {"folder", "seed", "commitment_sha256"}."""
+    {"folder", "seed", "commitment_sha256", "draw_no"}."""
     out = []
     for path in sorted((ws.task_dir(task_id) / ".interrupted").glob("*/manifest.json")):
         m = _load(ws, ws.rel(path)) or {}
         if m.get("kind") == "draw" and m.get("official") and m.get("seed"):
-            out.append({"folder": ws.rel(path.parent), "seed": m["seed"], "commitment_sha256": m.get("commitment_sha256")})
+            out.append({"folder": ws.rel(path.parent), "seed": m["seed"], "commitment_sha256": m.get("commitment_sha256"),
+                        "draw_no": m.get("draw_no")})
     return out
 
 
@@ -227,6 +228,9 @@ def findings(ws: Workspace) -> Report | None:
             elif d.get("redo"):
                 rep.finding(f"任务 {task} 重做了抽取：台账第 {e['seq']} 条（{e['time']}，{d['manifest']}）换用新种子，取代了"
                             f"中断而未记入台账的抽取 {d.get('supersedes') or '（未写明）'}（其结果可能已被看到），理由：{d.get('reason')}")
+            for m in d.get("interrupted", []):
+                rep.finding(f"任务 {task} 的抽取（台账第 {e['seq']} 条，种子「{d.get('seed')}」）之前，同一承诺上有一次中断而未记入台账的"
+                            f"抽取 {m.get('folder')}（种子「{m.get('seed')}」），其结果可能已被看到")
             drawn[task] = e
         elif e["kind"] == "match":
             if d.get("redo") and task in matched:

@@ -245,8 +245,9 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "official": True,
                 "redo": bool(redo), "reason": reason if redo else None, "seed": seed,
                 "commitment_sha256": commitment["_sha256"]}
-        if redo:
+        if redo:  # an interrupted attempt after the draw in force, on this commitment, stays visible
             data["supersedes"] = manifest["supersedes"]
+            data["interrupted"] = [{"folder": m["folder"], "seed": m["seed"]} for m in seen if m["draw_no"] == draw_no]
         if weak:
             data["weak_seed"] = weak
         entry = ws.ledger().append("draw", task=task.id, time=drawn_at, data=data, files=files)
