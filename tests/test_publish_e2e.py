@@ -96,6 +96,7 @@ def test_the_whole_chain_publishes_and_summarises(invoke, tmp_path, monkeypatch)
     assert len(people) > 50 and len(cells) > 300
     assert [(c, p) for c in cells for p in people if p in c] == []
 
+    _at(monkeypatch, "2026-09-15T10:00:00+08:00")  # a summary's --today cannot be later than the clock
     r = invoke("summary", "--plan", plan, "--task", "T02", "--today", "2026-09-15", "--json")
     assert r.exit_code == 0, r.stdout
     t02 = r.json["data"]["tasks"][0]

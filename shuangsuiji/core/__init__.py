@@ -5,7 +5,7 @@ Takes in: nothing of the domain. Gives out:
 - clock.py      `TZ` (Asia/Shanghai), `now()` / `today()` / `stamp()` (`SSJ_NOW` fixes the clock)
 - fileio.py     hashing, `canonical_json`, atomic writes, `staged_dir` (a whole folder or nothing)
 - recovery.py   `recover` (run when the lock is taken: interrupted outputs moved aside, kept),
-                `crash_point` (SSJ_TEST_CRASH test hook), `drain_notices`, `unrecorded_outputs`
+                `crash_point` (SSJ_TEST_CRASH test hook), `drain_notices`, `unrecorded_outputs`, `loose_files`
 - yamlload.py   YAML with every scalar a string, and line numbers (`load_yaml`, `line_of`)
 - workspace.py  `Workspace`, `find_workspace`, `lock()`, `safe_name`
 - ledger.py     the hash-chained JSONL ledger, `LEDGER_HEAD` sidecars; state.py `TaskState` (what the ledger says of a task)

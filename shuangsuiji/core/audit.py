@@ -138,7 +138,7 @@ def verify_outputs(ws: Workspace) -> Report:
     import json
 
     from .ledger import LEDGER_HEAD
-    from .recovery import INTERRUPTED, moved_aside, unrecorded_outputs
+    from .recovery import INTERRUPTED, loose_files, moved_aside, unrecorded_outputs
 
     rep = Report("工作区输出与台账")
     try:
@@ -150,6 +150,10 @@ def verify_outputs(ws: Workspace) -> Report:
     rep.add(not stray, "out/ 下每个正式输出目录都有台账记录",
             "以下看起来是正式输出，但台账中没有记录（中断的操作、被删去的台账记录，或手工放入）："
             + "、".join(ws.rel(p) for p in stray))
+    loose = [ws.rel(p) for p in loose_files(ws.root, entries) if p.parent not in stray]
+    if loose:
+        rep.finding(f"out/ 下有 {len(loose)} 个台账中没有记录的文件（不是 ssj 的正式输出，不具效力；可能是手工放入的副本或伪造的名单）："
+                    + "、".join(loose[:8]) + ("等" if len(loose) > 8 else ""))
     heads = []
     for path in sorted((ws.root / "out").glob(f"**/{LEDGER_HEAD}")) if (ws.root / "out").is_dir() else []:
         if INTERRUPTED in path.parts:

@@ -24,6 +24,14 @@ def _usual_mode(path: Path, *, directory: bool = False) -> None:
     os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
 
 
+INTERNAL_MODE = 0o600  # files with personal data or officer identities: owner only, never published
+
+
+def mark_internal(path: Path) -> None:
+    """Make an output that must not be released readable by its owner only."""
+    os.chmod(path, INTERNAL_MODE)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -31,7 +31,7 @@ CRASH_EXIT = 86
 INTERRUPTED = ".interrupted"
 
 # Output folders that only an official act writes, directly in out/<task>/ (publish/vN below it).
-OFFICIAL_NAME = re.compile(r"^(freeze(-\d+)?|draw(-redo-\d+)?|match(-redo-\d+)?|draw-list-\d+)$")
+OFFICIAL_NAME = re.compile(r"^(freeze(-\d+)?|draw(-redo-\d+)?|match(-redo-\d+)?|draw(-redo-\d+)?-list-\d+)$")
 PUBLISH_NAME = re.compile(r"^v\d+$")
 STAGING_NAME = re.compile(r"^\..+\.tmp$")
 
@@ -91,6 +91,34 @@ def unrecorded_outputs(root: Path, entries: list[dict]) -> list[Path]:
                         found.append(version)
                     elif version.is_dir() and PUBLISH_NAME.match(version.name) and vrel not in recorded:
                         found.append(version)
+    return found
+
+
+# What ssj writes under out/ without a ledger entry: top-level folders that are no task's, and in a
+# task folder the trials, the printed documents and the last rejected publication's problem list.
+UNRECORDED_TOP = {"check", "plan", "summary", "reports"}
+UNRECORDED_IN_TASK = re.compile(r"^(trial-.*|documents|问题清单\.xlsx|\.interrupted)$")
+
+
+def loose_files(root: Path, entries: list[dict]) -> list[Path]:
+    """Files in task folders under out/ that no ledger entry records (a forged list dropped beside
+    the real ones, a stray copy), apart from what ssj writes there unrecorded."""
+    recorded = set()
+    for e in entries:
+        recorded.update(e.get("files") or {})
+        recorded.update(v for k, v in (e.get("data") or {}).items() if k in ("manifest", "commitment", "list")
+                        and isinstance(v, str))
+    out_dir = root / "out"
+    found = []
+    for task_dir in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
+        if not task_dir.is_dir() or task_dir.name in UNRECORDED_TOP or STAGING_NAME.match(task_dir.name):
+            continue
+        for child in sorted(task_dir.iterdir()):
+            if UNRECORDED_IN_TASK.match(child.name) or STAGING_NAME.match(child.name):
+                continue
+            for path in sorted(child.rglob("*")) if child.is_dir() else [child]:
+                if path.is_file() and path.relative_to(root).as_posix() not in recorded:
+                    found.append(path)
     return found
 
 

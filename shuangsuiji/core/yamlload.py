@@ -79,10 +79,19 @@ def _explain(text: str, e: yaml.YAMLError, line: int | None) -> tuple[int | None
 
 
 def _refuse_aliases(text: str, path: Path) -> None:
-    """Refuse YAML anchors (&a) and aliases (*a): a plan never needs them, and a few nested aliases
-    ("billion laughs") expand to gigabytes when the tree is built. Checked on the event stream,
-    which never expands anything."""
+    """Refuse YAML anchors (&a), aliases (*a) and explicit tags (!!binary, !!python/…, !x): a plan
+    never needs them; a few nested aliases ("billion laughs") expand to gigabytes when the tree is
+    built, and a tag would be silently dropped (every scalar is read as text). Checked on the event
+    stream, which never expands anything."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        tag = getattr(event, "tag", None)
+        if tag is not None and not isinstance(event, yaml.DocumentStartEvent):
+            line = event.start_mark.line + 1
+            shown = "!!" + tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+            raise InputInvalid(
+                f"{path} 第{line}行：计划文件不允许使用 YAML 类型标签（此处为「{shown}」）。",
+                hint="每个值按字段的要求读取，不需要也不接受标签；请删去标签，以 ! 开头的文字值须加引号。",
+                problems=[Problem(reason=f"使用了 YAML 类型标签「{shown}」", file=str(path), row=line)])
         is_alias = isinstance(event, yaml.AliasEvent)
         if is_alias or getattr(event, "anchor", None):
             line = event.start_mark.line + 1
@@ -98,7 +107,11 @@ def _build(node, path: tuple, lines: dict, dups: list, file: str):
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputInvalid(f"{file} 第{key_node.start_mark.line + 1}行：字段名必须是文字，不能是列表或映射（「? 」写法）。",
+                                   hint="每行写成「字段名: 值」。",
+                                   problems=[Problem(reason="字段名不是文字", file=file, row=key_node.start_mark.line + 1)])
+            key = key_node.value
             if key in out:  # PyYAML keeps the last one silently; never guess which was meant
                 first = lines[path + (key,)]
                 dups.append(Problem(reason=f"字段「{key}」出现了不止一次（第{first}行和第{key_node.start_mark.line + 1}行）",

@@ -10,7 +10,8 @@ Outputs, in out/<task>/freeze/ (freeze-2/, … for a re-freeze):
     pool_details.internal.tsv  INTERNAL, mode 0600, not for release: type, industry, address,
                         area, 法定代表人, 联系电话 of each pooled entity, so the draw workbook needs
                         no second pass over the roster
-    officer_pool.json   internal: eligible officers per department (ids), the ineligible with why
+    officer_pool.json   INTERNAL, mode 0600: eligible officers per department (ids, names), the
+                        ineligible with why
     commitment.json     hashes of the plan task, every roster and the files above; pool sizes and
                         takes and reserve counts per stratum; exclusion counts; time. Its full
                         SHA-256 is the commitment announced and verified; the first 16 hex digits,
@@ -22,7 +23,6 @@ A `freeze` ledger entry records the commitment. The pure parts (`pool.build_pool
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,8 @@ from pathlib import Path
 from .. import __version__
 from ..core.clock import cn_time
 from ..core.errors import InputInvalid, StateError, VerifyFailed
-from ..core.fileio import sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
+from ..core.fileio import INTERNAL_MODE  # noqa: F401 - draw.run takes it from here
+from ..core.fileio import mark_internal, sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
 from ..core.ledger import LEDGER_HEAD
 from ..core.perf import gc_paused
 from ..core.progress import report
@@ -58,7 +59,6 @@ COMMITMENT_VERSION = 1
 
 
 DETAILS_NAME = "pool_details.internal.tsv"  # personal data: the name says so, mode 0600
-INTERNAL_MODE = 0o600
 
 
 def commitment_code(commitment_sha256: str) -> str:
@@ -211,10 +211,11 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
         commitment_bytes = (json.dumps(commitment, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         write_bytes_atomic(tmp / "pool.csv", pool_bytes)
         write_bytes_atomic(tmp / DETAILS_NAME, details_bytes)
-        os.chmod(tmp / DETAILS_NAME, INTERNAL_MODE)
+        mark_internal(tmp / DETAILS_NAME)
         ws.ledger().write_head(tmp)
         head_sha = sha256_file(tmp / LEDGER_HEAD)
         write_bytes_atomic(tmp / "officer_pool.json", officers_bytes)
+        mark_internal(tmp / "officer_pool.json")  # officer names and 执法证号
         write_bytes_atomic(tmp / "commitment.json", commitment_bytes)
     commitment_sha = sha256_bytes(commitment_bytes)
     code = commitment_code(commitment_sha)

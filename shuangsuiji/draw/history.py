@@ -3,7 +3,8 @@
 Every official draw folder carries `抽取记录.csv`: one row per official draw attempt of the task up
 to and including that one (commitment, seed, time, reason, whether in force), so a redo can never
 hide the attempt it replaced. Every substitution writes a new version of the public list,
-`out/<task>/draw-list-<k>/公示名单.csv` (k = 2, 3, …; version 1 is the draw's own list), with the
+`out/<task>/draw-list-<k>/公示名单.csv` (k = 2, 3, …; version 1 is the draw's own list; after a redo
+`draw-redo-<n>-list-<k>/`), with the
 substitute in the place of the entity it replaces and a 递补说明 column, plus the history.
 `findings(ws)` lists, for `ssj verify`, every redo, every re-freeze after an official draw, every
 weak seed accepted with a reason; `verify_list_versions(ws)` recomputes each list version.
@@ -27,7 +28,7 @@ PUBLIC_HEADERS = ["结果性质", "抽查任务编号", "抽查任务名称", "�
 HISTORY_CSV = "抽取记录.csv"
 HISTORY_HEADERS = ["抽查任务编号", "次序", "抽取时间", "承诺值（SHA-256）", "承诺码（简写，仅供宣读）", "随机种子",
                    "种子来源", "重做理由", "抽取前重新固定名录的理由", "种子强度不足仍使用的理由", "状态", "抽取清单"]
-LIST_DIR = "draw-list-{k}"
+LIST_DIR = "{draw_folder}-list-{k}"  # draw-list-2, draw-redo-2-list-2, …
 LIST_EXTRA = "递补说明"
 
 # The documented reasons a drawn entity may be replaced by a reserve (docs/draw-spec.md §6).
@@ -104,6 +105,19 @@ def _pending(manifest: dict, manifest_rel: str, time: str, weak: dict | None) ->
             "refreeze": "", "weak": (weak or {}).get("accepted_because", ""), "in_force": True}
 
 
+def interrupted_draws(ws: Workspace, task_id: str) -> list[dict]:
+    """Official draws of the task that were interrupted after their folder was in place (moved to
+    .interrupted/ by the next command, never recorded): their result may have been seen. Each is
+    {"folder", "seed", "commitment_sha256", "draw_no"}."""
+    out = []
+    for path in sorted((ws.task_dir(task_id) / ".interrupted").glob("*/manifest.json")):
+        m = _load(ws, ws.rel(path)) or {}
+        if m.get("kind") == "draw" and m.get("official") and m.get("seed"):
+            out.append({"folder": ws.rel(path.parent), "seed": m["seed"], "commitment_sha256": m.get("commitment_sha256"),
+                        "draw_no": m.get("draw_no")})
+    return out
+
+
 # --------------------------------------------------------------------------- list versions
 
 def list_rows(manifest: dict, names: dict[str, str], swaps: list[dict], nature: str) -> list[list[str]]:
@@ -163,14 +177,45 @@ def verify_list_versions(ws: Workspace) -> Report | None:
 
 # --------------------------------------------------------------------------- findings
 
+KIND_TEXT = {"freeze": "固定名录", "draw": "抽取", "substitution": "递补", "match": "匹配", "publish": "发布",
+             "recovery": "中断恢复"}
+
+
+def _time_findings(rep: Report, e: dict, before: dict | None) -> None:
+    """An entry whose time was set with SSJ_NOW (demo/test clock) or is earlier than the entry
+    before it: the times that prove a freeze preceded a seed ceremony cannot be trusted there."""
+    from datetime import datetime
+
+    what = f"台账第 {e['seq']} 条（任务 {e.get('task')} 的{KIND_TEXT.get(e.get('kind'), e.get('kind'))}）"
+    if e.get("clock"):
+        rep.finding(f"{what}的时间 {e.get('time')} 是用 SSJ_NOW 指定的（演示或测试用时钟），不是实际时间；"
+                    "正式工作中出现须查明原因")
+    try:
+        backwards = before is not None and datetime.fromisoformat(e["time"]) < datetime.fromisoformat(before["time"])
+    except (KeyError, TypeError, ValueError):
+        backwards = False
+    if backwards:
+        rep.finding(f"{what}的时间 {e['time']} 早于其前一条（台账第 {before['seq']} 条，{before['time']}）："
+                    "台账的先后顺序才是操作的真实顺序，电脑时钟可能被调过")
+
+
 def findings(ws: Workspace) -> Report | None:
-    """What an auditor must not miss although the record is consistent (ssj verify's findings)."""
+    """What an auditor must not miss although the record is consistent (ssj verify's findings):
+    redo, re-freeze after a draw, weak seeds, and entries whose time was set by SSJ_NOW or runs
+    backwards."""
     entries = ws.ledger().read()
-    rep = Report("须注意的核验发现（重做、抽取后重新固定、弱种子）")
+    rep = Report("须注意的核验发现（重做、抽取后重新固定、弱种子、时间）")
     drawn: dict[str, dict] = {}
     matched: set[str] = set()
-    for e in entries:
+    frozen: set[str] = set()
+    for n, e in enumerate(entries):
         task, d = e.get("task"), e["data"]
+        _time_findings(rep, e, entries[n - 1] if n else None)
+        if e["kind"] == "freeze" and not (d.get("after_draw") or task in drawn) and task in frozen:
+            rep.finding(f"任务 {task} 在抽取前重新固定了名录：台账第 {e['seq']} 条，{e['time']}，理由：{d.get('reason') or '（未写）'}；"
+                        f"新承诺值 {d.get('commitment_sha256')}。须确认此时间早于种子产生（种子公开后任何人都能由 pool.csv 算出结果）")
+        if e["kind"] == "freeze":
+            frozen.add(task)
         if e["kind"] == "freeze" and (d.get("after_draw") or task in drawn):
             rep.finding(f"任务 {task} 在正式抽取（{drawn[task]['data']['manifest'] if task in drawn else d.get('after_draw')}）"
                         f"之后重新固定了名录：台账第 {e['seq']} 条，{e['time']}，理由：{d.get('reason') or '（未写）'}；"
@@ -180,10 +225,19 @@ def findings(ws: Workspace) -> Report | None:
                 old = drawn[task]
                 rep.finding(f"任务 {task} 重做了抽取：台账第 {e['seq']} 条（{e['time']}，{d['manifest']}）取代了"
                             f"第 {old['seq']} 条（{old['time']}，{old['data']['manifest']}），理由：{d.get('reason')}")
+            elif d.get("redo"):
+                rep.finding(f"任务 {task} 重做了抽取：台账第 {e['seq']} 条（{e['time']}，{d['manifest']}）换用新种子，取代了"
+                            f"中断而未记入台账的抽取 {d.get('supersedes') or '（未写明）'}（其结果可能已被看到），理由：{d.get('reason')}")
+            for m in d.get("interrupted", []):
+                rep.finding(f"任务 {task} 的抽取（台账第 {e['seq']} 条，种子「{d.get('seed')}」）之前，同一承诺上有一次中断而未记入台账的"
+                            f"抽取 {m.get('folder')}（种子「{m.get('seed')}」），其结果可能已被看到")
             drawn[task] = e
         elif e["kind"] == "match":
             if d.get("redo") and task in matched:
                 rep.finding(f"任务 {task} 重新匹配：台账第 {e['seq']} 条（{e['time']}），理由：{d.get('reason')}")
+            elif d.get("redo"):
+                rep.finding(f"任务 {task} 重新匹配：台账第 {e['seq']} 条（{e['time']}）换用新种子，取代了中断而未记入台账的匹配 "
+                            f"{d.get('supersedes') or '（未写明）'}（其结果可能已被看到），理由：{d.get('reason')}")
             matched.add(task)
         if d.get("weak_seed"):
             w = d["weak_seed"]

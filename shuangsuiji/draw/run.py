@@ -28,12 +28,13 @@ from ..core.progress import report
 from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
+from ..plan.numbers import number_key
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .allocation import default_reserves
 from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
 from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
-                      nature_text)
+                      interrupted_draws, nature_text)
 from .pool import read_details, read_pool_ids
 from .sampler import sample
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
@@ -146,7 +147,15 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
                              f"（{other['data']['manifest']}），不能以 {task.id} 再次正式抽取。",
                              hint=f"任务简称被改过时，请在计划中改回 {other['task']}；确需重做须用原简称并加 "
                                   "--redo --reason 理由。")
-        if redo and not previous:
+        current = (state.latest_freeze or {}).get("data", {}).get("commitment_sha256")
+        seen = [m for m in interrupted_draws(ws, task.id)
+                if m["commitment_sha256"] == current and seed_key(m["seed"]) != seed_key(seed)]
+        if seen and not previous and not redo:
+            raise StateError(f"任务 {task.id} 有一次中断的正式抽取（{seen[-1]['folder']}，种子「{seen[-1]['seed']}」），其结果可能已被"
+                             "看到，不能悄悄换用另一个种子。",
+                             hint="用同一种子重新运行（同一承诺、同一种子，结果相同）；确需换种子，加 --redo --reason 理由"
+                                  "（记入台账和抽取记录，核验时列为发现）。")
+        if redo and not previous and not seen:
             raise StateError(f"任务 {task.id} 还没有正式抽取，无需 --redo。", hint="去掉 --redo 重新运行。")
         for e in previous:
             used = e["data"].get("seed")
@@ -202,7 +211,7 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         "redo": bool(redo),
         "draw_no": draw_no if not dry_run else None,
         "reason": reason if redo else None,
-        "supersedes": previous[-1]["data"]["manifest"] if (redo and previous) else None,
+        "supersedes": (previous[-1]["data"]["manifest"] if previous else f"{seen[-1]['folder']}/manifest.json") if redo else None,
         "seed": seed,
         "seed_sha256": seed_sha256(seed),
         "seed_source": seed_source,
@@ -236,6 +245,9 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "official": True,
                 "redo": bool(redo), "reason": reason if redo else None, "seed": seed,
                 "commitment_sha256": commitment["_sha256"]}
+        if redo:  # an interrupted attempt after the draw in force, on this commitment, stays visible
+            data["supersedes"] = manifest["supersedes"]
+            data["interrupted"] = [{"folder": m["folder"], "seed": m["seed"]} for m in seen if m["draw_no"] == draw_no]
         if weak:
             data["weak_seed"] = weak
         entry = ws.ledger().append("draw", task=task.id, time=drawn_at, data=data, files=files)
@@ -256,7 +268,8 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
     """The latest official draw entry of the same task number recorded under another task id.
 
     The ledger keys tasks by their short id, but the draw is bound to the task number (the sampler
-    seed and the public list use it): renaming the id must not open a second official draw.
+    seed and the public list use it): renaming the id must not open a second official draw, nor
+    retyping the number with a full-width digit, spaces or other brackets (plan.numbers.number_key).
     """
     import json
 
@@ -269,8 +282,8 @@ def drawn_under_other_id(ws: Workspace, task: Task) -> dict | None:
             number = json.loads(path.read_text(encoding="utf-8")).get("task_number")
         except (OSError, ValueError):
             continue  # a missing or unreadable manifest is for ssj verify to report
-        if number == task.number:
-            found = e
+        if isinstance(number, str) and number_key(number) == number_key(task.number):
+            found = e  # also a look-alike number (全角数字, spaces, other brackets): the same task
     return found
 
 

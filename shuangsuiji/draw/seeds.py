@@ -33,7 +33,8 @@ def check_seed(seed: str) -> list[str]:
 def seed_weaknesses(seed: str, earlier: list[tuple[str, str]] = ()) -> list[str]:
     """Why `seed` is too weak for an official act (Chinese, one per reason; empty when it is fine).
 
-    Weak: shorter than SHORT_SEED characters; one repeated character or two alternating ones
+    Weak: shorter than SHORT_SEED characters; no letter or digit at all (an empty `seed_key`:
+    punctuation and symbols only); one repeated character or two alternating ones
     (after `seed_key`); a run in which each character follows the previous one by +1 or by -1
     (digits wrap: 1234567890…, 9876…); the same `seed_key` as an earlier seed of the workspace.
     `earlier` lists (seed, where it was used).
@@ -42,7 +43,9 @@ def seed_weaknesses(seed: str, earlier: list[tuple[str, str]] = ()) -> list[str]
     key = seed_key(seed)
     if len(seed) < SHORT_SEED:
         out.append(f"随机种子只有 {len(seed)} 个字符，少于要求的 {SHORT_SEED} 个；种子越短，越容易被事先猜测或挑选")
-    if key and len(set(key)) <= 2 and len(key) > 2:
+    if not key:
+        out.append("随机种子没有数字或文字，只由标点、符号或空格组成，不像是公开随机产生的")
+    elif len(set(key)) <= 2 and len(key) > 2:
         out.append("随机种子只由一两个字符反复组成（如 1111…、1212…），不像是公开随机产生的")
     elif len(key) >= 4 and _is_run(key):
         out.append("随机种子是依次递增或递减的一串字符（如 123456…），不像是公开随机产生的")
@@ -114,10 +117,20 @@ def _invisible(c: str) -> bool:
     return cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and c != " ")
 
 
+# Chinese numerals one by one (小写 and 大写): a dice roll can be written 三八二〇… or 叁捌贰零…
+_CN_DIGITS = {c: str(i % 10) for i, c in enumerate("〇一二三四五六七八九零壹贰叁肆伍陆柒捌玖")}
+
+
+def _digit(c: str) -> str:
+    d = unicodedata.decimal(c, None)  # any script's decimal digit (٣, ३, …) is that digit
+    return str(d) if d is not None else _CN_DIGITS.get(c, c)
+
+
 def seed_key(seed: str) -> str:
-    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation):
-    two seeds with the same key are the same public random value typed differently."""
-    return "".join(c for c in unicodedata.normalize("NFKC", seed).casefold()
+    """A seed with cosmetic differences removed (full-width forms, case, spaces and punctuation, the
+    script of its digits, digits written as Chinese numerals one by one): two seeds with the same
+    key are the same public random value typed differently."""
+    return "".join(_digit(c) for c in unicodedata.normalize("NFKC", seed).casefold()
                    if unicodedata.category(c)[0] in "LN")
 
 

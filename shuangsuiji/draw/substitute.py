@@ -66,7 +66,9 @@ def substitute(ws: Workspace, lp: LoadedPlan, task: Task, out_code: str, reason:
         data["note"] = note
     swaps = [e["data"] for e in state.substitutions] + [data]
     version = len(swaps) + 1
-    folder = ws.task_dir(task.id) / f"draw-list-{version}"
+    # named after the draw folder (draw-list-k, draw-redo-2-list-k, …): a redo's list versions
+    # start again at 2 and must not collide with the versions of the draw it replaced
+    folder = ws.resolve(manifest_rel).parent.with_name(f"{ws.resolve(manifest_rel).parent.name}-list-{version}")
     files = _write_list_version(ws, task, manifest, swaps, folder)
     data["list"] = ws.rel(folder / PUBLIC_CSV)
     data["version"] = version

@@ -15,6 +15,7 @@ from ..core.audit import Report, check_files, check_recorded, find_named, shown_
 from ..core.errors import InputInvalid
 from ..core.fileio import sha256_file
 from ..core.workspace import Workspace
+from .history import SUBSTITUTION_REASONS
 from .pool import read_pool_ids
 
 
@@ -203,7 +204,7 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
         check_files(rep, ws, in_force, "固定名录的输出文件")
     earlier = [e["seq"] for e in entries if e.get("kind") == "draw" and e["data"].get("official")
                and e.get("task") != entry.get("task") and e["seq"] < entry["seq"]
-               and _task_number_of(ws, e) == manifest.get("task_number")]
+               and _same_number(_task_number_of(ws, e), manifest.get("task_number"))]
     rep.add(not earlier, "台账中该任务编号此前没有以其他任务简称正式抽取过",
             f"任务编号「{manifest.get('task_number')}」已在台账第 {'、'.join(map(str, earlier))} 条以其他任务简称"
             "正式抽取，本次是未经重做的第二次正式抽取")
@@ -212,6 +213,13 @@ def _check_ledger_for_draw(rep: Report, ws: Workspace, manifest_path: Path, mani
     if later:
         rep.skip(f"注意：该抽取已被台账第 {later[-1]['seq']} 条的重做抽取取代，不再有效")
     _check_substitutions(rep, entries, entry, manifest, ws.rel(manifest_path))
+
+
+def _same_number(a, b) -> bool:
+    """Equal task numbers, or numbers that differ only in width, spaces or brackets."""
+    from ..plan.numbers import number_key
+
+    return isinstance(a, str) and isinstance(b, str) and number_key(a) == number_key(b)
 
 
 def _task_number_of(ws: Workspace, entry: dict) -> str | None:
@@ -237,14 +245,17 @@ def _check_substitutions(rep: Report, entries: list[dict], draw_entry: dict, man
             problems.append(f"第 {e['seq']} 条")
             continue
         expected = next((c for c in s["reserves"] if c not in used), None)
+        if d.get("reason") not in SUBSTITUTION_REASONS:
+            problems.append(f"第 {e['seq']} 条的理由「{d.get('reason')}」不是规定的理由（{'、'.join(SUBSTITUTION_REASONS)}）")
+            continue
         if current.get(d.get("out")) != d.get("stratum") or d.get("in") != expected:
             problems.append(f"第 {e['seq']} 条（{d.get('out')} → {d.get('in')}，应递补 {expected}）")
             continue
         used.add(d["in"])
         del current[d["out"]]
         current[d["in"]] = d["stratum"]
-    rep.add(not problems, f"{len(subs)} 次递补均按候补顺序取下一户并记有理由",
-            "递补记录不符合候补顺序：" + "；".join(problems))
+    rep.add(not problems, f"{len(subs)} 次递补均按候补顺序取下一户，理由均为规定的理由之一",
+            "递补记录不符合候补顺序或规定的理由：" + "；".join(problems))
 
 
 def verify_commitment(path: Path, *, ws: Workspace | None = None) -> Report:

@@ -29,7 +29,8 @@ from ..sheets.writers import Sheet
 from .teams import DIRECT, NEIGHBOUR, ItemRule, MatchResult, Member, Team
 
 INTERNAL = "内部文件，含执法人员信息，不得公开"
-ALL_FILE = "派发单-全部.xlsx"
+DISPATCH_PREFIX = "派发单"  # 派发单-全部.xlsx, 派发单-<部门>.xlsx: officer names, INTERNAL (mode 0600)
+ALL_FILE = f"{DISPATCH_PREFIX}-全部.xlsx"
 # Columns the department types into; the rest (codes, names, task, items) are pre-filled and locked.
 ENTRY_HEADERS = ["检查结果", "问题类型", "后续处置", "检查方式", "检查日期", "录入日期", "备注"]
 
@@ -71,7 +72,7 @@ def workbooks(info: DispatchInfo, result: MatchResult, targets: list[Target]) ->
     out = {ALL_FILE: office_sheets(info, result, by_code)}
     for dept, name in info.departments:
         if any(m.department == dept for t in result.teams for m in t.members):
-            out[dept_file("派发单", name)] = department_sheets(info, result, by_code, dept)
+            out[dept_file(DISPATCH_PREFIX, name)] = department_sheets(info, result, by_code, dept)
             out[dept_file("结果录入", name)] = [template_sheet(info, result, by_code, dept)]
     return out
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__
-from ..core.fileio import sha256_file, staged_dir, write_json_atomic
+from ..core.fileio import mark_internal, sha256_file, staged_dir, write_json_atomic
 from ..core.progress import report
 from ..draw.seeds import seed_sha256
+from .dispatch import DISPATCH_PREFIX
 from .keys import SPEC_VERSION
 from .prepare import MANIFEST, Prepared
 from .teams import MatchResult
@@ -88,6 +89,8 @@ def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: P
         for i, (name, sheets) in enumerate(books.items(), 1):
             report(progress, "写派发单", i, len(books))
             write_xlsx(tmp / name, sheets)
+            if name.startswith(DISPATCH_PREFIX):
+                mark_internal(tmp / name)  # teams with officer names and 执法证号: not for release
         prep.ws.ledger().write_head(tmp)
         for p in sorted(tmp.iterdir()):
             files[prep.ws.rel(folder / p.name)] = sha256_file(p)

@@ -51,7 +51,13 @@ def run_match(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: date
         raise StateError(f"任务 {task.id} 已于 {cn_time(previous[-1]['time'])} 匹配派发（{previous[-1]['data']['manifest']}），"
                          "不能再次匹配。",
                          hint="如确需重新匹配（如抽取重做、人员变动），加 --redo --reason 理由；原派发单保留备查。")
-    if redo and not previous:
+    seen = [] if previous else _interrupted_matches(ws, task.id, seed)
+    if seen and not redo:
+        raise StateError(f"任务 {task.id} 有一次中断的匹配（{seen[-1][0]}，种子「{seen[-1][1]}」），其派发结果可能已被看到，"
+                         "不能悄悄换用另一个种子。",
+                         hint="用同一种子重新运行（同一抽取、同一种子，结果相同）；确需换种子，加 --redo --reason 理由"
+                              "（记入台账，核验时列为发现）。")
+    if redo and not previous and not seen:
         raise StateError(f"任务 {task.id} 还没有匹配过，无需 --redo。", hint="去掉 --redo 和 --reason 重新运行。")
     prep = prepare(ws, lp, task, seed, direct_reason=direct_reason, progress=progress)
     seed_warnings, weak = enforce_seed(seed, workspace_seeds(ws), trial=False, weak_reason=weak_seed_reason)
@@ -72,17 +78,39 @@ def run_match(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: date
     manifest_rel = ws.rel(folder / MANIFEST)
     manifest = build_manifest(prep, result, seed=seed, seed_source=seed_source, dispatched=dispatched,
                               deadline=deadline, confirm_wd=confirm_wd, match_no=n, redo=redo,
-                              reason=reason, supersedes=previous[-1]["data"]["manifest"] if previous else None)
+                              reason=reason, supersedes=previous[-1]["data"]["manifest"] if previous else
+                              (f"{seen[-1][0]}/{MANIFEST}" if seen else None))
     manifest["weak_seed"] = weak
     notes = workload_notes(result, prep.rules)
     files = write_outputs(prep, result, manifest, folder, manifest_rel, notes, warnings, progress)
     data = {"manifest": manifest_rel, "manifest_sha256": files[manifest_rel], "dispatched": dispatched,
             "redo": bool(redo), "reason": reason if redo else None, "seed": seed,
-            **({"weak_seed": weak} if weak else {}),
+            **({"weak_seed": weak} if weak else {}), **({"supersedes": manifest["supersedes"]} if redo else {}),
             "fallbacks": [{k: f[k] for k in ("kind", "department", "reason") if k in f} | {"targets": len(f["targets"])}
                           for f in result.fallbacks]}
     entry = ws.ledger().append("match", task=task.id, time=dispatched, data=data, files=files)
     return summary(prep, result, manifest, files, entry["seq"], notes, warnings)
+
+
+def _interrupted_matches(ws: Workspace, task_id: str, seed: str) -> list[tuple[str, str]]:
+    """(folder, seed) of matches of the task on the draw in force that were interrupted after their
+    folder was in place (moved to .interrupted/, never recorded) and used another seed."""
+    import json
+
+    from ..core.state import TaskState
+    from ..draw.seeds import seed_key
+
+    draw = TaskState(ws, task_id).official_draw
+    out = []
+    for path in sorted((ws.task_dir(task_id) / ".interrupted").glob(f"*/{MANIFEST}")):
+        try:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (m.get("kind") == "match" and draw is not None and (m.get("draw") or {}).get("manifest") == draw["data"]["manifest"]
+                and isinstance(m.get("seed"), str) and seed_key(m["seed"]) != seed_key(seed)):
+            out.append((ws.rel(path.parent), m["seed"]))
+    return out
 
 
 def match_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, **kw) -> dict:

@@ -5,5 +5,7 @@ and SHA-256), with every error in Chinese located by line and field; model.py `P
 `StratumRule`, `METHODS` and the other models; rosters.py the `rosters` section: `Rosters`,
 `RosterFile` (one file's sheet, columns, fixed department, values maps), `as_files`; results.py
 the `results:` (platform results sheets: columns and values) and `publicity:` (date style)
-settings. Uses core only.
+settings; numbers.py `number_key` (a task number without width, case, space and bracket
+differences: two numbers with one key are one task) and `task_id_problem` (a short id that cannot
+name the task's folder). Uses core only.
 """

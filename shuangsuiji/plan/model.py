@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..core.errors import FileMissing
 from ..core.fileio import canonical_json
+from .numbers import number_key, task_id_problem
 from .results import METHODS, Publicity, ResultsSettings  # noqa: F401 - METHODS is used from here too
 from .rosters import RosterFile, Rosters, as_files
 
@@ -251,14 +252,18 @@ class Plan(Model):
         dept_ids = [d.id for d in self.departments]
         item_ids = [i.id for i in self.items]
         for key, kind, ids in (("departments", "部门", dept_ids), ("items", "抽查事项", item_ids),
-                               ("tasks", "任务", [t.id for t in self.tasks])):
+                               ("tasks", "任务", [t.id.casefold() for t in self.tasks])):
             for n, x in enumerate(ids):
                 if ids.index(x) != n:
                     errors.append(((key, n, "id"), f"{kind} id 重复：{x}"))
+        errors += [(("tasks", n, "id"), msg) for n, t in enumerate(self.tasks) if (msg := task_id_problem(t.id))]
         numbers = [t.number for t in self.tasks]
+        keys = [number_key(x) for x in numbers]
         for n, x in enumerate(numbers):
-            if numbers.index(x) != n:
-                errors.append((("tasks", n, "number"), f"任务编号重复：{x}"))
+            if keys.index(keys[n]) != n:
+                same = numbers[keys.index(keys[n])]
+                errors.append((("tasks", n, "number"), f"任务编号重复：{x}" + (f"（与「{same}」只差全半角、空格或括号写法）"
+                                                                             if same != x else "")))
             if "|" in x:  # the sampler seed joins prefix, number and seed with "|" (draw-spec §1)
                 errors.append((("tasks", n, "number"), f"任务编号不能含有字符「|」：{x}"))
         for n, item in enumerate(self.items):

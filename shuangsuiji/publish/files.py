@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.clock import cn_time
-from ..core.fileio import canonical_json, sha256_file, staged_dir, write_json_atomic
+from ..core.fileio import canonical_json, mark_internal, sha256_file, staged_dir, write_json_atomic
 from ..core.resultcodes import label
 from ..sheets.writers import Sheet, write_csv, write_xlsx
 from .record import (CODE_KEY, CSV_NAME, DATE_KEY, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME,
@@ -45,6 +45,7 @@ def write_version(pub: Published, ctx: Context) -> None:
         write_csv(tmp / CSV_NAME, PUBLIC_HEADERS, public_rows(pub.records, _dates(ctx)), encoding=ctx.encoding)
         write_xlsx(tmp / XLSX_NAME, [_public_sheet(pub, ctx)])
         write_xlsx(tmp / OFFICE_NAME, office_sheets(pub, ctx))
+        mark_internal(tmp / OFFICE_NAME)  # 内部资料, not for release
         hashes = {n: sha256_file(tmp / n) for n in names}
         write_json_atomic(tmp / MANIFEST_NAME, manifest(pub, ctx, hashes))
         hashes[MANIFEST_NAME] = sha256_file(tmp / MANIFEST_NAME)

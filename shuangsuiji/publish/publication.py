@@ -74,7 +74,7 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
     from .validate import load_expected, validate
 
     encoding = check_options(opts)
-    _refuse_future_today(today)
+    refuse_future_today(today)
     with ws.lock():
         expected = load_expected(ws, lp, task)
         files = require_files(files, ws, task)
@@ -102,13 +102,13 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
     return pub
 
 
-def _refuse_future_today(today: date) -> None:
+def refuse_future_today(today: date, act: str = "发布") -> None:
     """`--today` may move the day back (re-checking an old publication), never past the real date:
-    a future "today" would let inspection dates that have not happened yet pass."""
+    a future "today" would let inspection dates that have not happened yet pass (publish, summary)."""
     from ..core.clock import today as real_today
 
     if today > real_today():
-        raise SsjError(f"--today {today} 晚于实际的今天（{real_today()}），不能用将来的日期发布。",
+        raise SsjError(f"--today {today} 晚于实际的今天（{real_today()}），不能用将来的日期{act}。",
                        hint="去掉 --today，或给出不晚于今天的日期。", exit_code=ExitCode.USAGE, code="usage")
 
 

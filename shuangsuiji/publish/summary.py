@@ -213,7 +213,10 @@ def build_summary(ws, lp: LoadedPlan, tasks: list[Task], today: date, cal, *, pr
     from ..core.progress import report
     from ..core.state import TaskState
     from .intake import default_files, read_results
+    from .publication import refuse_future_today
     from .validate import load_expected, validate
+
+    refuse_future_today(today, "汇总")
 
     plan = lp.plan
     out: list[TaskFigures] = []

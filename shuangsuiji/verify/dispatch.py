@@ -55,12 +55,11 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
                 r = Report(f"{noun[e['kind']]} {e.get('task')}（{e['data']['manifest']}）")
                 r.add(False, "台账记录的清单文件不存在")
                 reports.append(r)
-            elif e["kind"] == "draw":
-                reports.append(verify_draw(p, ws=ws))
-            elif e["kind"] == "match":
-                reports.extend(verify_match_manifest(p, ws=ws))
             else:
-                reports.append(verify_publication(p, ws=ws))
+                check = {"draw": lambda p=p: [verify_draw(p, ws=ws)],
+                         "match": lambda p=p: verify_match_manifest(p, ws=ws),
+                         "publish": lambda p=p: [verify_publication(p, ws=ws)]}[e["kind"]]
+                reports.extend(_guarded(f"{noun[e['kind']]} {e.get('task')}（{e['data']['manifest']}）", check))
         reports += [r for r in (verify_list_versions(ws), findings(ws)) if r is not None]
         return reports
     path = Path(path)
@@ -77,15 +76,35 @@ def verify_path(path: Path | None, *, start: Path | None = None, pool: Path | No
         raise InputInvalid(f"{path} 不是 JSON 文件。",
                            hint="可核验：抽取清单 manifest.json、承诺文件 commitment.json、台账 ledger.jsonl。") from None
     kind = doc.get("kind") if isinstance(doc, dict) else None
+    subject = ws.rel(path) if ws is not None else str(path)
     if kind == "draw":
-        return [verify_draw(path, ws=ws, pool=pool, commitment=commitment)]
+        return _guarded(subject, lambda: [verify_draw(path, ws=ws, pool=pool, commitment=commitment)])
     if kind == "commitment":
-        return [verify_commitment(path, ws=ws)]
+        return _guarded(subject, lambda: [verify_commitment(path, ws=ws)])
     if kind == "match":
-        return verify_match_manifest(path, ws=ws)
+        return _guarded(subject, lambda: verify_match_manifest(path, ws=ws))
     if kind == "publish" and ws is not None:
         from ..publish.verify import verify_publication
 
-        return [verify_publication(path, ws=ws)]
+        return _guarded(subject, lambda: [verify_publication(path, ws=ws)])
     raise InputInvalid(f"{path} 不是 ssj 的抽取清单、承诺文件或台账。",
                        hint="可核验：out/<任务>/draw/manifest.json、out/<任务>/freeze/commitment.json、ledger.jsonl。")
+
+
+def _guarded(subject: str, check) -> list[Report]:
+    """Run one verification; a file it needs that is not valid JSON, lacks a field or holds the
+    wrong type (edited by hand) is a failed check naming the subject, never an internal error.
+    The file hashes in the other reports say which file was changed."""
+    from ..core.errors import SsjError
+
+    try:
+        return check()
+    except SsjError as e:
+        what = e.message
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, OSError) as e:
+        what = f"{type(e).__name__}: {e}"
+    rep = Report(subject)
+    rep.add(False, "", f"{subject} 无法核验：所需的清单或文件内容不完整或不是有效的 JSON（{what}）；"
+                       "很可能被手工改动过，请对照台账记录的哈希查找被改动的文件")
+    return [rep]
+
