@@ -33,7 +33,7 @@ from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from .officers import officer_pool
-from .pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
+from .pool import Drawn, build_pool, write_pool_files
 
 SPEC_VERSION = "ssj-draw-v1"
 COMMITMENT_VERSION = 1
@@ -142,8 +142,6 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     result = build_pool(lp.plan, task, rosters.targets, special_lists=rosters.special_lists, drawn=drawn)
     strata = result.strata
     report(progress, "筛选抽取范围", 1, 1)
-    pool_bytes = pool_csv_bytes(strata)
-    details_bytes = details_tsv_bytes(strata)
     officers = officer_pool(lp.plan, task, rosters.inspectors, getattr(rosters, "neighbours", None))
     officers_bytes = (json.dumps(officers, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -153,6 +151,8 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     with staged_dir(target) as tmp:
         rel = {name: ws.rel(target / name) for name in
                ("pool.csv", "pool_details.tsv", "officer_pool.json", "commitment.json")}
+        # Streamed in chunks, hashed while written: the pool never exists whole as bytes.
+        pool_sha, details_sha = write_pool_files(strata, tmp / "pool.csv", tmp / "pool_details.tsv")
         commitment = {
             "kind": "commitment",
             "version": COMMITMENT_VERSION,
@@ -168,8 +168,8 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
             "rosters": {role: {"path": ws.rel(p), "sha256": digest}
                         for role, (p, digest) in sorted(rosters.files.items())},
             "pool_file": rel["pool.csv"],
-            "pool_sha256": sha256_bytes(pool_bytes),
-            "pool_details": {"path": rel["pool_details.tsv"], "sha256": sha256_bytes(details_bytes)},
+            "pool_sha256": pool_sha,
+            "pool_details": {"path": rel["pool_details.tsv"], "sha256": details_sha},
             "officer_pool": {"path": rel["officer_pool.json"], "sha256": sha256_bytes(officers_bytes)},
             "draw_date": task.draw_date.isoformat(),
             "exclusions": task.exclusions.model_dump(mode="json"),
@@ -182,8 +182,6 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
                               for p in rejected],
         }
         commitment_bytes = (json.dumps(commitment, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        write_bytes_atomic(tmp / "pool.csv", pool_bytes)
-        write_bytes_atomic(tmp / "pool_details.tsv", details_bytes)
         write_bytes_atomic(tmp / "officer_pool.json", officers_bytes)
         write_bytes_atomic(tmp / "commitment.json", commitment_bytes)
     commitment_sha = sha256_bytes(commitment_bytes)

@@ -11,16 +11,19 @@ internal pool_details.tsv; `read_pool_csv`, `read_pool_ids` and `read_details` r
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 from ..core.errors import InputInvalid
+from ..core.fileio import write_with
 from ..intake.records import Target
 from ..plan.model import Plan, StratumRule, Task
-from ..sheets.fastxlsx import escaped, fast_csv_bytes
+from ..sheets.fastxlsx import escaped
 from .allocation import (
     R_DRAWN,
     R_INSPECTED,
@@ -145,36 +148,93 @@ def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
     return PoolResult(strata, out_of_scope, examples)
 
 
-def pool_csv_bytes(strata: list[Stratum]) -> bytes:
-    """The public pool file: UTF-8 with BOM, CRLF; names escaped against formula injection."""
+CHUNK_ROWS = 100_000  # rows per encoded chunk of the pool files (bounded memory at any pool size)
+_BOM = b"\xef\xbb\xbf"
+
+
+def _drawable_pool(strata: list[Stratum]) -> Iterator[Target]:
+    return (t for s in strata if s.drawable for t in s.pool)
+
+
+def pool_csv_chunks(strata: list[Stratum], chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The public pool file in encoded chunks: UTF-8 with BOM, CRLF; names escaped against
+    formula injection. The concatenation is exactly `sheets.fastxlsx.fast_csv_bytes` of the rows
+    (the csv writer keeps no state between rows, so chunking cannot change a byte)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(POOL_HEADERS)
+    yield _BOM + buf.getvalue().encode("utf-8")
     rows = ((s.name, t.credit_code, escaped(t.name)) for s in strata if s.drawable for t in s.pool)
-    return fast_csv_bytes(POOL_HEADERS, rows)
+    while True:
+        batch = list(islice(rows, chunk_rows))
+        if not batch:
+            return
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerows(batch)
+        yield buf.getvalue().encode("utf-8")
+
+
+def pool_csv_bytes(strata: list[Stratum]) -> bytes:
+    """The whole public pool file (small pools and tests; freeze streams `pool_csv_chunks`)."""
+    return b"".join(pool_csv_chunks(strata))
 
 
 _FLATTEN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
-def details_tsv_bytes(strata: list[Stratum]) -> bytes:
-    """The internal details of every pooled entity, one tab-separated line each (UTF-8).
+def _detail_line(t: Target, width: int = len(DETAIL_HEADERS) - 1) -> str:
+    cells = (t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
+             t.legal_rep, t.phone)
+    line = "\t".join(cells)
+    if line.count("\t") != width or "\n" in line or "\r" in line:
+        line = "\t".join(x.translate(_FLATTEN) for x in cells)
+    return line
+
+
+def details_tsv_chunks(strata: list[Stratum], chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The internal details of every pooled entity, one tab-separated line each (UTF-8), in chunks.
 
     Display-only (the office's draw workbook): tabs and line breaks inside a cell become spaces.
     Not escaped against formulas: the file is read by ssj, and the workbook escapes.
+    Line n+1 (after the header) belongs to row n of pool.csv: readers rely on that order.
     """
-    width = len(DETAIL_HEADERS) - 1
-    lines = ["\t".join(DETAIL_HEADERS)]
-    for s in strata:
-        if not s.drawable:
-            continue
-        for t in s.pool:
-            line = "\t".join((t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state,
-                              t.risk, t.legal_rep, t.phone))
-            if line.count("\t") != width or "\n" in line or "\r" in line:
-                line = "\t".join(x.translate(_FLATTEN) for x in (
-                    t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
-                    t.legal_rep, t.phone))
-            lines.append(line)
-    lines.append("")
-    return "\n".join(lines).encode("utf-8")
+    yield ("\t".join(DETAIL_HEADERS) + "\n").encode("utf-8")
+    lines = map(_detail_line, _drawable_pool(strata))
+    while True:
+        batch = list(islice(lines, chunk_rows))
+        if not batch:
+            return
+        batch.append("")
+        yield "\n".join(batch).encode("utf-8")
+
+
+def details_tsv_bytes(strata: list[Stratum]) -> bytes:
+    """The whole details file (small pools and tests; freeze streams `details_tsv_chunks`)."""
+    return b"".join(details_tsv_chunks(strata))
+
+
+def write_streamed(path: Path, chunks: Iterable[bytes]) -> str:
+    """Write `chunks` to `path` (temp + rename) while feeding one SHA-256; return its hex digest.
+
+    Only one chunk is in memory at a time: the digest is the file's, without reading it back.
+    """
+    h = hashlib.sha256()
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            for chunk in chunks:
+                h.update(chunk)
+                f.write(chunk)
+
+    write_with(path, write)
+    return h.hexdigest()
+
+
+def write_pool_files(strata: list[Stratum], pool_path: Path, details_path: Path) -> tuple[str, str]:
+    """Write pool.csv and pool_details.tsv in chunks; return their SHA-256 (the commitment's)."""
+    return (write_streamed(pool_path, pool_csv_chunks(strata)),
+            write_streamed(details_path, details_tsv_chunks(strata)))
 
 
 def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:

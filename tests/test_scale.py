@@ -1,0 +1,127 @@
+"""Issue 12 (province scale): the streamed pool files are byte-identical to the whole-file ones.
+
+The expected SHA-256 values below were produced by the code of `main` *before* the pool files
+were streamed (pool_csv_bytes / details_tsv_bytes built whole, then hashed), on exactly the
+inputs these tests build. A streamed freeze that changed one byte of pool.csv or
+pool_details.tsv would change the commitment, and every published commitment code with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import pytest
+from draw_helpers import PLAN, make_workspace, officer_rows
+from factories import TARGET_HEADERS, code, officers_file, target, write_csv
+from typer.testing import CliRunner
+
+from shuangsuiji.cli.app import app
+from shuangsuiji.cli.main import _load
+from shuangsuiji.draw.allocation import Stratum
+from shuangsuiji.draw.pool import details_tsv_bytes, details_tsv_chunks, pool_csv_bytes, pool_csv_chunks
+from shuangsuiji.intake.records import Target
+from shuangsuiji.plan.model import StratumRule
+
+NOW = {"SSJ_NOW": "2026-04-08T09:30:00+08:00"}
+
+# Produced on main @ 8f59f0c (before streaming): see the module docstring.
+SAMPLE_T01 = {"pool": "591e98a367cc5d369841d6b03e8a593923f045e8c65adc1952c3887aaa5177b2",
+              "details": "a31a3aac455b6b0864d4a514dd9eef6ca20900fbbb5a288075c9f8e50b3325eb"}
+GENERATED_200K = {"pool": "cb7bf46d21aac27c4fc33e1468e68936104628674f58b85f69b32c114e1f923b",
+                  "details": "3d8eb70381a790aee6921512945e0fa81a11b6079adae7a92da75f94caa808bf",
+                  "pool_size": 173_756}
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cli(*args: str):
+    _load()
+    return CliRunner().invoke(app, [str(a) for a in args], env={**NOW, "SSJ_NO_PROGRESS": "1"})
+
+
+def _freeze(plan, task: str = "T01") -> dict:
+    res = _cli("freeze", "--plan", plan, "--task", task, "--json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)["data"]
+
+
+def _commitment(root, data) -> dict:
+    return json.loads((root / data["commitment"]).read_text(encoding="utf-8"))
+
+
+def test_sample_pool_files_are_byte_identical_to_before(tmp_path):
+    root = tmp_path / "ws"
+    assert _cli("init", root).exit_code == 0
+    data = _freeze(root / "plans" / "chengzhong-2026.yaml")
+    c = _commitment(root, data)
+    assert c["pool_sha256"] == _sha(root / c["pool_file"]) == SAMPLE_T01["pool"]
+    assert c["pool_details"]["sha256"] == _sha(root / c["pool_details"]["path"]) == SAMPLE_T01["details"]
+
+
+def generated_rows(n: int) -> list[list]:
+    """n target rows with what a province export holds: every risk class, cancelled and new
+    entities, restaurants, a consistent duplicate every 997 rows (one per licence), names that
+    start like formulas, tabs and line breaks inside addresses."""
+    risks = ["低", "一般", "较高", "高", "", "A类"]
+    rows = []
+    for i in range(1, n + 1):
+        over = {"信用风险分类": risks[i % len(risks)],
+                "登记状态": "注销" if i % 13 == 0 else ("在营（开业）企业" if i % 5 == 0 else "存续"),
+                "成立日期": date(2026, 3, 1) if i % 17 == 0 else date(2010 + i % 12, 1 + i % 12, 1 + i % 28),
+                "行业": "餐饮业" if i % 3 == 0 else "批发和零售业",
+                "住所": f"城中区\t人民街\n{i}号" if i % 1001 == 0 else f"城中区人民街{i}号",
+                "企业名称": f"-{i}号商行" if i % 2003 == 0 else f"西宁测试{i}号商贸有限公司",
+                "属地监管所": ("人民街所", "南滩所", "总寨所")[i % 3]}
+        rows.append(target(i, **over))
+        if i % 997 == 0:
+            rows.append(target(i, **over, 许可证名称="食品经营许可证", 许可证编号=f"JY{i:010d}"))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def big_workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scale")
+    (root / "workspace.yaml").write_text("name: test\n", encoding="utf-8")
+    write_csv(root / "targets.csv", [TARGET_HEADERS, *generated_rows(200_000)])
+    officers_file(root, officer_rows())
+    plan = root / "plan.yaml"
+    plan.write_text(PLAN.replace("targets: targets.xlsx", "targets: targets.csv"), encoding="utf-8")
+    return root, plan
+
+
+def test_generated_200k_pool_files_are_byte_identical_to_before(big_workspace):
+    root, plan = big_workspace
+    data = _freeze(plan)
+    c = _commitment(root, data)
+    assert sum(s["pool_size"] for s in c["strata"] if s.get("drawable", True)) == GENERATED_200K["pool_size"]
+    assert c["pool_sha256"] == _sha(root / c["pool_file"]) == GENERATED_200K["pool"]
+    assert c["pool_details"]["sha256"] == _sha(root / c["pool_details"]["path"]) == GENERATED_200K["details"]
+
+
+def _strata() -> list[Stratum]:
+    def t(i: int, **kw) -> Target:
+        return Target(code(i), kw.pop("name", f"测试{i}号"), address=kw.pop("address", f"人民街{i}号"), **kw)
+
+    low = Stratum("低", ["低"], StratumRule(ratio=0.5), [t(i) for i in range(1, 24)])
+    high = Stratum("高", ["高"], StratumRule(ratio=1.0),
+                   [t(30, name="=cmd|x"), t(31, address="a\tb\r\nc"), t(32, name='带"引号",和逗号')])
+    never = Stratum("（无抽取规则）", [], StratumRule(count=0), [t(40)], drawable=False)
+    return [low, high, never]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 7, 23, 100_000])
+def test_chunking_never_changes_a_byte(chunk_rows):
+    strata = _strata()
+    assert b"".join(pool_csv_chunks(strata, chunk_rows)) == pool_csv_bytes(strata)
+    assert b"".join(details_tsv_chunks(strata, chunk_rows)) == details_tsv_bytes(strata)
+    pool = pool_csv_bytes(strata).decode("utf-8-sig").split("\r\n")
+    assert pool[0] == "分层,统一社会信用代码,企业名称" and len(pool) == 1 + 26 + 1 and pool[-1] == ""
+    assert f"高,{code(30)},'=cmd|x" in pool and f'高,{code(32)},"带""引号"",和逗号"' in pool
+    assert not any(code(40) in line for line in pool)  # the undrawable stratum is not in the pool
+    details = details_tsv_bytes(strata).decode("utf-8").split("\n")
+    assert len(details) == 1 + 26 + 1 and details[-1] == ""
+    assert details[1 + 24].split("\t")[:5] == [code(31), "测试31号", "", "", "a b  c"]
