@@ -125,3 +125,64 @@ def test_chunking_never_changes_a_byte(chunk_rows):
     details = details_tsv_bytes(strata).decode("utf-8").split("\n")
     assert len(details) == 1 + 26 + 1 and details[-1] == ""
     assert details[1 + 24].split("\t")[:5] == [code(31), "测试31号", "", "", "a b  c"]
+
+
+# --------------------------------------------------------------------------- reading the pool back
+
+
+def _pool_file(tmp_path, strata):
+    from shuangsuiji.draw.pool import write_pool_files
+
+    pool, details = tmp_path / "pool.csv", tmp_path / "pool_details.tsv"
+    shas = write_pool_files(strata, pool, details)
+    assert shas == (_sha(pool), _sha(details))
+    return pool, details
+
+
+@pytest.mark.parametrize("block", [1, 5, 64, 1 << 24])
+def test_pool_ids_read_in_blocks_equal_the_whole_file_parse(tmp_path, block):
+    from shuangsuiji.draw.pool import read_pool_csv, read_pool_ids
+
+    plain = [s for s in _strata() if s.name == "低"] + [Stratum("高", ["高"], StratumRule(ratio=1.0),
+                                                                   [Target(code(50), "丙"), Target(code(51), "丁")])]
+    pool, _ = _pool_file(tmp_path, plain)
+    expected = {"低": [code(i) for i in range(1, 24)], "高": [code(50), code(51)]}
+    assert read_pool_ids(pool, block=block) == expected
+    lf = tmp_path / "lf.csv"
+    lf.write_bytes(pool.read_bytes().replace(b"\r\n", b"\n"))
+    assert read_pool_ids(lf, block=block) == expected
+    (tmp_path / "q").mkdir()
+    quoted, _ = _pool_file(tmp_path / "q", _strata())  # names with quotes, commas: parsed as CSV
+    ids = read_pool_ids(quoted, block=block)
+    assert ids == {k: [c for c, _ in v] for k, v in read_pool_csv(quoted).items()}
+    assert ids["高"] == [code(30), code(31), code(32)]
+
+
+def test_pool_ids_refuse_a_short_line_with_its_number(tmp_path):
+    from shuangsuiji.core.errors import InputInvalid
+    from shuangsuiji.draw.pool import read_pool_ids
+
+    pool, _ = _pool_file(tmp_path, _strata()[:1])
+    lines = pool.read_bytes().split(b"\r\n")
+    lines[5] = b"x"
+    pool.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(InputInvalid, match="第6行应有 3 列"):
+        read_pool_ids(pool, block=16)
+
+
+def test_details_are_fetched_for_wanted_codes_only(tmp_path):
+    from shuangsuiji.draw.pool import pool_positions, read_details, read_pool_ids
+
+    pool, details = _pool_file(tmp_path, _strata())
+    ids = read_pool_ids(pool)
+    wanted = {"低": [code(3), code(17)], "高": [code(31)], "无此层": [code(99)]}
+    pos = pool_positions(ids, wanted)
+    assert pos == {code(3): 2, code(17): 16, code(31): 24}
+    headers, rows = read_details(details, pos)
+    assert headers[0] == "统一社会信用代码" and sorted(rows) == [code(3), code(17), code(31)]
+    assert rows[code(31)][:5] == [code(31), "测试31号", "", "", "a b  c"]
+    # a wrong position hint is caught by the line's code and found by scanning
+    headers, rows = read_details(details, {code(3): 7, code(17): -1, code(99): 0})
+    assert sorted(rows) == [code(3), code(17)] and rows[code(3)][1] == "测试3号"
+    assert read_details(details, [code(32), code(40)])[1] == {code(32): [code(32), '带"引号",和逗号', "", "", "人民街32号",
+                                                                    "", "", "", "", ""]}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -255,45 +256,115 @@ def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def read_pool_ids(path: Path) -> dict[str, list[str]]:
-    """stratum -> [credit code] from a pool file, in file order (fast path for unquoted files)."""
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    if '"' in text:  # quoted cells may hold commas or line breaks: parse properly
-        return {k: [c for c, _ in v] for k, v in _parse_pool(text, path).items()}
-    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
-    if lines[0] != ",".join(POOL_HEADERS):
-        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {lines[0]}。")
+def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
+    """stratum -> [credit code] from a pool file, in file order: the id column only.
+
+    Read in blocks, never the whole file as text; a file with quoted cells (names holding commas,
+    quotes or line breaks) is parsed properly, also streaming.
+    """
+    path = Path(path)
+    if _has_quote(path, block):
+        out: dict[str, list[str]] = {}
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header != POOL_HEADERS:
+                raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+            for row in reader:
+                if len(row) != 3:
+                    raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
+                out.setdefault(row[0], []).append(row[1])
+        return out
+    return _read_plain_ids(path, block)
+
+
+def _has_quote(path: Path, block: int) -> bool:
+    with open(path, "rb") as f:
+        return any(b'"' in chunk for chunk in iter(lambda: f.read(block), b""))
+
+
+def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for n, line in enumerate(lines[1:], 2):
+    with open(path, "rb") as f:
+        header = f.readline().decode("utf-8-sig").rstrip("\r\n")
+        if header != ",".join(POOL_HEADERS):
+            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+        n, rest = 1, b""
+        for data in iter(lambda: f.read(block), b""):
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            n = _add_ids(out, data[:cut], n, path)
+        if rest:
+            _add_ids(out, rest + b"\n", n, path)
+    return out
+
+
+def _add_ids(out: dict[str, list[str]], data: bytes, n: int, path: Path) -> int:
+    """Add the ids of whole lines `data` (ending in a line break); returns the last line number."""
+    lines = data.decode("utf-8").split("\n")
+    lines.pop()
+    stratum, ids = None, []
+    for line in lines:
+        n += 1
+        if line.endswith("\r"):
+            line = line[:-1]
         if not line:
             continue
         parts = line.split(",", 2)
         if len(parts) != 3:
             raise InputInvalid(f"池文件 {path} 第{n}行应有 3 列。")
-        out.setdefault(parts[0], []).append(parts[1])
+        if parts[0] != stratum:
+            stratum = parts[0]
+            ids = out.setdefault(stratum, [])
+        ids.append(parts[1])
+    return n
+
+
+def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, int]:
+    """0-based data line in pool.csv (and pool_details.tsv) of each wanted code, by stratum.
+
+    A stratum's ids are sorted by code (build_pool), so a binary search finds each: no dictionary
+    of the whole pool. A code not found where the order puts it is simply left out; `read_details`
+    then finds it by scanning.
+    """
+    offsets, start = {}, 0
+    for name, ids in pool.items():
+        offsets[name] = start
+        start += len(ids)
+    out = {}
+    for name, codes in wanted.items():
+        ids = pool.get(name, [])
+        for code in codes:
+            i = bisect_left(ids, code)
+            if i < len(ids) and ids[i] == code:
+                out[code] = offsets[name] + i
     return out
 
 
-def read_details(path: Path, wanted: dict[str, int] | None = None) -> tuple[list[str], dict[str, list[str]]]:
-    """(headers, credit code -> row) from pool_details.tsv, whose lines follow the pool file's order.
+def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """(headers, credit code -> row) of the wanted codes from pool_details.tsv, streaming.
 
-    `wanted` maps credit codes to their 0-based position in the pool file: only those lines are
-    split (a line whose code does not match its position is looked up by scanning instead).
+    `wanted` maps codes to their 0-based position in the pool file (pool_positions): lines are
+    skipped up to each position and only those lines split; a line whose code does not match its
+    position (and any plain iterable of codes) is found by one scan. Never holds the whole file.
     """
-    lines = Path(path).read_bytes().decode("utf-8").split("\n")
-    headers = lines[0].split("\t")
-    body = lines[1:]
-    if wanted is None:
-        return headers, {line[: line.find("\t")]: line.split("\t") for line in body if line}
+    hinted = wanted if isinstance(wanted, dict) else {}
     out: dict[str, list[str]] = {}
-    missing = []
-    for code, pos in wanted.items():
-        line = body[pos] if 0 <= pos < len(body) else ""
-        if line.startswith(code + "\t"):
-            out[code] = line.split("\t")
-        else:
-            missing.append(code)
+    with open(path, "rb") as f:
+        headers = f.readline().decode("utf-8").rstrip("\n").split("\t")
+        at = 0
+        for pos, code in sorted((p, c) for c, p in hinted.items() if p >= 0):
+            line = next(islice(f, pos - at, None), b"")
+            at = pos + 1
+            if line.startswith(code.encode("utf-8") + b"\t"):
+                out[code] = line.decode("utf-8").rstrip("\n").split("\t")
+    missing = {c.encode("utf-8") for c in (hinted if isinstance(wanted, dict) else wanted) if c not in out}
     if missing:
-        every = {line[: line.find("\t")]: line for line in body if line}
-        out.update({c: every[c].split("\t") for c in missing if c in every})
+        with open(path, "rb") as f:
+            f.readline()
+            for line in f:
+                code = line[: line.find(b"\t")]
+                if code in missing:
+                    out[code.decode("utf-8")] = line.decode("utf-8").rstrip("\n").split("\t")
     return headers, out

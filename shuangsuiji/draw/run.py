@@ -14,7 +14,6 @@ An official draw appends a `draw` ledger entry; a trial writes files marked 试�
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
@@ -30,7 +29,7 @@ from ..plan.model import Task
 from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .freeze import SPEC_VERSION, load_commitment
-from .pool import read_details, read_pool_ids
+from .pool import pool_positions, read_details, read_pool_ids
 from .sampler import sample
 from .seeds import check_seed, derive_seed, seed_sha256
 
@@ -184,8 +183,8 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
     report(progress, "抽取", 0, 1)
     strata = draw_strata(ids, commitment["strata"], derived, reserves)
     report(progress, "抽取", 1, 1)
-    position = dict(zip((code for codes in ids.values() for code in codes), itertools.count()))
-    details = _load_details(ws, commitment, {c: position[c] for s in strata for c in s["selected"] + s["reserves"]})
+    wanted = pool_positions(ids, {s["name"]: s["selected"] + s["reserves"] for s in strata})
+    details = _load_details(ws, commitment, wanted)
 
     draw_no = len(previous) + 1
     if dry_run:
