@@ -186,3 +186,23 @@ def test_details_are_fetched_for_wanted_codes_only(tmp_path):
     assert sorted(rows) == [code(3), code(17)] and rows[code(3)][1] == "测试3号"
     assert read_details(details, [code(32), code(40)])[1] == {code(32): [code(32), '带"引号",和逗号', "", "", "人民街32号",
                                                                     "", "", "", "", ""]}
+
+
+# --------------------------------------------------------------------------- publish: once per distinct cell
+
+
+def test_result_cells_are_read_once_per_distinct_value_and_type(monkeypatch):
+    from shuangsuiji.publish import cells
+
+    reader = cells.CellReader()
+    calls = []
+    real = cells.code_texts
+    monkeypatch.setattr(cells, "code_texts", lambda known: calls.append(1) or real(known))
+    column = ["A 发现问题待后续处理；未按规定公示应当公示的信息", "未发现问题", "未发现问题", 1.0, True, 1, None]
+    expected = [(("A",), ("B",)), (("1",), ()), (("1",), ()), (("1",), ()), (("True",), ()), (("1",), ()),
+                ((), ())]  # True is a yes/no cell, not the number 1: the memo keys by type too
+    assert [reader.result(c) for c in column * 1000] == expected * 1000
+    assert len(calls) == 1  # the code table is built once per reader, not once per cell
+    assert [cells.CellReader().result(c) for c in column] == expected  # a fresh reader agrees
+    assert reader.follow_up("责令改正；其他：罚款") == reader.follow_up("责令改正；其他：罚款") == ["责令改正", "其他"]
+    assert reader.follow_up("责令改正；其他：罚款") is not reader.follow_up("责令改正；其他：罚款")  # callers own it
