@@ -206,3 +206,48 @@ def test_result_cells_are_read_once_per_distinct_value_and_type(monkeypatch):
     assert [cells.CellReader().result(c) for c in column] == expected  # a fresh reader agrees
     assert reader.follow_up("责令改正；其他：罚款") == reader.follow_up("责令改正；其他：罚款") == ["责令改正", "其他"]
     assert reader.follow_up("责令改正；其他：罚款") is not reader.follow_up("责令改正；其他：罚款")  # callers own it
+
+
+# --------------------------------------------------------------------------- duplicates by sorting
+
+
+def _collapse_as_on_main(accepted, problems, table):
+    """intake.targets._collapse as it was before issue 12 (a dict of every code), for comparison."""
+    from shuangsuiji.intake.targets import _merge
+
+    first, groups = {}, {}
+    for t in accepted:
+        seen = first.setdefault(t.credit_code, t)
+        if seen is not t:
+            groups.setdefault(t.credit_code, [seen]).append(t)
+    collapsed = 0
+    for c, group in groups.items():
+        merged = _merge(group, problems, table)
+        if merged is None:
+            del first[c]
+        else:
+            first[c] = merged
+            collapsed += len(group) - 1
+    return [first[c] for c in sorted(first)], collapsed
+
+
+def test_duplicates_found_by_sorting_equal_the_dictionary_way():
+    from types import SimpleNamespace
+
+    from shuangsuiji.intake.records import Source
+    from shuangsuiji.intake.targets import _collapse
+
+    table = SimpleNamespace(display="名录.csv", sheet=None, header_of=lambda name: "统一社会信用代码")
+    rows = []
+    for row in range(2, 3000):
+        n = (row * 7919) % 1500  # every code about twice, some three times, in scattered rows
+        kw = {"licences": (f"许可证{row}",)}
+        if n % 50 == 0:
+            kw["area"] = f"所{row}"  # these duplicates disagree: rejected, every row an error
+        rows.append(Target(code(n + 1), f"名称{n}", source=Source("名录.csv", None, row), **kw))
+    got_problems, want_problems = [], []
+    got = _collapse(list(rows), got_problems, table)
+    want = _collapse_as_on_main(list(rows), want_problems, table)
+    assert got == want and got[1] > 1000
+    assert sorted(got_problems, key=lambda p: p.row) == sorted(want_problems, key=lambda p: p.row)
+    assert {p.code for p in got_problems} == {"duplicate", "duplicate_conflict"}

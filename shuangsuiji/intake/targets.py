@@ -7,8 +7,8 @@ every other column is converted once per distinct value (see cells.py). No per-r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, islice, repeat
+from operator import attrgetter, eq, itemgetter
 from pathlib import Path
 
 from ..core.errors import Problem
@@ -220,23 +220,33 @@ def _licence(raw_name, raw_no) -> tuple[str, ...]:
 
 # -- duplicates -----------------------------------------------------------------------------------
 def _collapse(accepted: list[Target], problems: list[Problem], table) -> tuple[list[Target], int]:
-    """One Target per code. Consistent duplicates merge (licences joined) with one warning listing
-    every row; duplicates that disagree on a decisive field are rejected, every row an error."""
-    first: dict[str, Target] = {}
-    groups: dict[str, list[Target]] = {}
-    for t in accepted:
-        seen = first.setdefault(t.credit_code, t)
-        if seen is not t:
-            groups.setdefault(t.credit_code, [seen]).append(t)
-    collapsed = 0
-    for code, group in groups.items():
-        merged = _merge(group, problems, table)
-        if merged is None:
-            del first[code]
-        else:
-            first[code] = merged
-            collapsed += len(group) - 1
-    return [first[code] for code in sorted(first)], collapsed
+    """One Target per code, sorted by code. Consistent duplicates merge (licences joined) with one
+    warning listing every row; duplicates that disagree on a decisive field are rejected, every row
+    an error. Duplicates are found as equal neighbours after a stable sort by code (rows of one code
+    stay in row order): no dictionary of every code, and nothing but the duplicates is copied."""
+    order = sorted(accepted, key=attrgetter("credit_code"))
+    codes = list(map(attrgetter("credit_code"), order))
+    repeats = list(compress(range(1, len(codes)), map(eq, islice(codes, 1, None), codes)))
+    del codes
+    if not repeats:
+        return order, 0
+    out: list[Target] = []
+    collapsed, start, k = 0, 0, 0
+    while k < len(repeats):
+        first = repeats[k] - 1
+        end = repeats[k] + 1
+        k += 1
+        while k < len(repeats) and repeats[k] == end:
+            end += 1
+            k += 1
+        out += order[start:first]
+        merged = _merge(order[first:end], problems, table)
+        if merged is not None:
+            out.append(merged)
+            collapsed += end - first - 1
+        start = end
+    out += order[start:]
+    return out, collapsed
 
 
 def _merge(group: list[Target], problems: list[Problem], table) -> Target | None:
