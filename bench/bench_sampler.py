@@ -3,24 +3,25 @@
 Run:  .venv/bin/python bench/bench_sampler.py [--n 1000000]
 
 Prints one RESULT line per measurement (gathered by bench/run.py), e.g.
-    RESULT sampler 1e6 take=30000: ours 1.23s package 4.56s ratio 0.27 identical
-and exits 1 if any output differs from the package or any ratio exceeds 1.0.
+    RESULT sampler 1e6 take=30000: ours 1.23s cpu (...) package 4.56s cpu (...) ratio 0.27 identical
+and exits 1 if any output differs from the package or any ratio exceeds 1.0. Ratios are of median
+CPU time over --runs interleaved runs (bench/timing.py), so a loaded machine does not fail them.
 Deterministic: the ids are derived arithmetically, no random module.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from consistent_sampler import sampler as package_sampler  # noqa: E402
 
 from shuangsuiji.draw.sampler import order, sample, sampler_seed  # noqa: E402
+from timing import compare  # noqa: E402
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -38,16 +39,10 @@ def credit_code(i: int) -> str:
     return first17 + USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def timed(fn):
-    gc.collect()
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     n = args.n
     ids = [credit_code(i) for i in range(n)]
@@ -56,16 +51,14 @@ def main() -> int:
     label = f"{n:.0e}".replace("+0", "").replace("+", "")
     ok = True
     for take in (max(1, n * 3 // 100), n):
-        if take == n:
-            ours, t_ours = timed(lambda: order(ids, seed))
-        else:
-            ours, t_ours = timed(lambda: sample(ids, seed, take))
-        theirs, t_pkg = timed(lambda: list(package_sampler(ids, seed=seed, take=take)))
+        mine = (lambda: order(ids, seed)) if take == n else (lambda: sample(ids, seed, take))
+        ours, t_ours, theirs, t_pkg = compare(
+            mine, lambda: list(package_sampler(ids, seed=seed, take=take)), args.runs)
         same = [(t.ticket, t.id) for t in ours] == [(t[0], t[1]) for t in theirs]
-        ratio = t_ours / t_pkg
+        ratio = t_ours.cpu / t_pkg.cpu
         ok = ok and same and ratio <= 1.0
-        print(f"RESULT sampler {label} take={take}: ours {t_ours:.2f}s package {t_pkg:.2f}s "
-              f"ratio {ratio:.2f} {'identical' if same else 'DIFFERENT'}", flush=True)
+        print(f"RESULT sampler {label} take={take}: ours {t_ours} package {t_pkg} "
+              f"ratio {ratio:.2f} (bound 1.0) {'identical' if same else 'DIFFERENT'}", flush=True)
         del ours, theirs
     return 0 if ok else 1
 

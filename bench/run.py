@@ -1,8 +1,10 @@
 """`make bench`: run every bench/bench_*.py in turn and collect their summary lines.
 
 Each benchmark measures its own baseline in the same run (these machines are noisy) and prints
-ratios; lines starting with "RESULT" are gathered into the summary at the end. A benchmark
-that fails (non-zero exit) makes `make bench` fail.
+ratios of median CPU time over >= 3 interleaved runs (bench/timing.py); lines starting with
+"RESULT" are gathered into the summary at the end. A benchmark that fails (non-zero exit) makes
+`make bench` fail. Not run here: bench/province.py (`make bench-province`, 20M rows, minutes)
+and bench/measure_engines.py (`make bench-engines`, the engine comparison of docs/scale.md).
 """
 
 from __future__ import annotations

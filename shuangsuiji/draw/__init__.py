@@ -7,6 +7,7 @@ commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, e
                 officers.py eligible officers; freeze.py the commitment (`freeze_from_plan`,
                 `load_commitment`)
 - sampler.py    consistent sampling, identical to consistent-sampler 1.0.10
+- partition.py  the same draw split over partitions (`smallest_k`, `merge`; docs/scale.md)
 - seeds.py      `check_seed`, `seed_key`, `seed_sha256`, `derive_seed`
 - run.py        `draw_from_plan` (official draw, trial, redo); substitute.py `substitute`
 - verify.py     `verify_draw`, `verify_commitment`
