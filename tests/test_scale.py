@@ -251,3 +251,25 @@ def test_duplicates_found_by_sorting_equal_the_dictionary_way():
     assert got == want and got[1] > 1000
     assert sorted(got_problems, key=lambda p: p.row) == sorted(want_problems, key=lambda p: p.row)
     assert {p.code for p in got_problems} == {"duplicate", "duplicate_conflict"}
+
+
+# --------------------------------------------------------------------------- the draw in chunks
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 50, 1000])
+def test_draw_in_chunks_equals_the_whole_pool_sample(monkeypatch, chunk):
+    from shuangsuiji.draw import partition
+    from shuangsuiji.draw.run import draw_strata
+    from shuangsuiji.draw.sampler import sample
+
+    ids = [code(i) for i in range(1, 400)]
+    seed = "a" * 64
+    plan = [{"name": "低", "pool_size": len(ids), "take": 37}, {"name": "高", "pool_size": 3, "take": 3}]
+    pool = {"低": ids, "高": ids[:3]}
+    whole = draw_strata(pool, plan, seed)
+    monkeypatch.setattr(partition, "CHUNK", chunk)
+    assert draw_strata(pool, plan, seed) == whole
+    expect = sample(ids, seed, 37 + 8)
+    assert whole[0]["selected"] + whole[0]["reserves"] == [t.id for t in expect]
+    assert whole[0]["selected_tickets"] + whole[0]["reserve_tickets"] == [t.ticket for t in expect]
+    assert partition.sample_in_chunks(ids, seed, 500, chunk) == sample(ids, seed, 500)  # k beyond the pool

@@ -30,7 +30,7 @@ from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
 from ..sheets.writers import Sheet
 from .freeze import SPEC_VERSION, load_commitment
 from .pool import pool_positions, read_details, read_pool_ids
-from .sampler import sample
+from .partition import sample_in_chunks
 from .seeds import check_seed, derive_seed, seed_sha256
 
 REFERENCE = "consistent-sampler==1.0.10"
@@ -67,7 +67,7 @@ def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str,
             raise VerifyFailed(f"池文件中「{s['name']}」层有 {len(ids)} 户，承诺记录为 {s['pool_size']} 户。")
         take = s["take"]
         n_res = default_reserves(take, len(ids)) if reserves is None else max(0, min(reserves, len(ids) - take))
-        tickets = sample(ids, seed, take + n_res) if take else []
+        tickets = sample_in_chunks(ids, seed, take + n_res) if take else []
         out.append({
             "name": s["name"],
             "pool_size": len(ids),
