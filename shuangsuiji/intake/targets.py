@@ -15,11 +15,12 @@ from ..core.errors import Problem
 from ..core.progress import report
 from ..plan.model import Plan
 from ..plan.rosters import RosterFile
-from . import cells
+from . import cells, columnar
 from .cells import Chunk
 from .codes import check_column, code_kind, excel_shows, number_cell_reason, problem_code
 from .records import RosterReport, Source, Target
 from .tables import FieldSpec, read_table
+from .targettable import TargetTable
 
 TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "统一社会信用代码(注册号)", "统一社会信用代码/注册号",
@@ -102,7 +103,7 @@ class _Rules:
 
 @dataclass
 class TargetIntake:
-    targets: list[Target]
+    targets: list[Target] | TargetTable  # sorted by code; a TargetTable from the columnar path
     report: RosterReport
     problems: list[Problem] = field(default_factory=list)
 
@@ -115,6 +116,22 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
                        plan_key="targets", sheet_option="targets_sheet", values=spec.values)
     rules = _Rules.of(plan)
     problems: list[Problem] = table.notes + _missing_column_warnings(table)
+    read = columnar.read_columnar(table, rules, problems, _targets_of, _collapse) if columnar.usable(table) else None
+    if read is not None:  # a large CSV: Arrow columns (columnar.py), the same rows reported
+        targets, rows_read, collapsed = read
+        report(progress, "读取检查对象名录", rows_read, rows_read)
+    else:
+        targets, rows_read, collapsed = _rows(table, rules, problems, progress)
+    problems.sort(key=lambda p: p.row or 0)
+    rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
+                       problems=problems, duplicates_collapsed=collapsed,
+                       column_map={k: table.headers[i] for k, i in table.columns.items()},
+                       headers=[h for h in table.headers if h])
+    return TargetIntake(targets, rep, problems)
+
+
+def _rows(table, rules: _Rules, problems: list[Problem], progress) -> tuple[list[Target], int, int]:
+    """The row path: chunks of rows as Python values, every rule per chunk column."""
     accepted: list[Target] = []
     rows_read, total = 0, table.total_rows or 0
     for rows, numbers in table.chunks():
@@ -123,12 +140,7 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
         rows_read += len(rows)
         report(progress, "读取检查对象名录", rows_read, max(total, rows_read))
     targets, collapsed = _collapse(accepted, problems, table)
-    problems.sort(key=lambda p: p.row or 0)
-    rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
-                       problems=problems, duplicates_collapsed=collapsed,
-                       column_map={k: table.headers[i] for k, i in table.columns.items()},
-                       headers=[h for h in table.headers if h])
-    return TargetIntake(targets, rep, problems)
+    return targets, rows_read, collapsed
 
 
 def _missing_column_warnings(table) -> list[Problem]:
