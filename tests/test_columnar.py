@@ -116,3 +116,66 @@ def test_files_the_columnar_path_cannot_number_exactly_take_the_row_path(tmp_pat
     slow = _read(tmp_path, columnar_path=False, monkeypatch=monkeypatch)
     assert isinstance(fast.targets, list)  # read row by row: the numbering stays the csv module's
     _same(fast, slow)
+
+
+# --------------------------------------------------------------------------- the pool from columns
+
+
+def _varied_targets(n: int) -> list:
+    from shuangsuiji.intake.records import Source, Target
+
+    out = []
+    for i in range(1, n + 1):
+        out.append(Target(
+            code(i), ("=" if i % 97 == 0 else "") + f"测试{i}号" + (",分店" if i % 89 == 0 else ""),
+            entity_type=("企业", "个体工商户", "农民专业合作社")[i % 3], industry=("餐饮业", "批发和零售业", "")[i % 4 % 3],
+            address=f"人民街{i}号" + ("\t二楼" if i % 53 == 0 else ""), area=("人民街所", "南滩所")[i % 2],
+            state=("存续", "注销")[i % 9 == 0], drawable=i % 9 != 0, risk=("低", "一般", "较高", "高", "")[i % 5],
+            established=date(2026, 3, 1) if i % 11 == 0 else (None if i % 13 == 0 else date(2015, 5, 1)),
+            licences=(("食品经营许可证（JY1）",) if i % 2 else ()) + (("卫生许可证",) if i % 7 == 0 else ()),
+            last_inspected=(date(2026, 2, 3), date(2025, 12, 31), None)[i % 3], legal_rep="张三", phone="138",
+            source=Source("名录.csv", None, i + 1)))
+    return out
+
+
+def _tasks(plan):
+    from shuangsuiji.plan.model import Exclusions, Scope
+
+    t1, t2 = plan.task("T01"), plan.task("T02")
+    yield t1
+    yield t2
+    yield t2.model_copy(update={"exclusions": Exclusions(drawn_within_days=200, established_within_days=60)})
+    yield t1.model_copy(update={"scope": Scope(directed=True, entity_types=["企业", "个体工商户"], areas=["南滩所"],
+                                               licence="食品"),
+                                "exclusions": Exclusions(drawn_since=date(2026, 1, 1), high_risk_exempt=True)})
+    yield t1.model_copy(update={"scope": Scope(directed=True, special_list="专项")})
+    yield t1.model_copy(update={"scope": Scope(directed=True, licence="没有这种许可证")})
+
+
+def test_pool_from_columns_equals_the_per_entity_pool(tmp_path):
+    from draw_helpers import PLAN
+
+    from shuangsuiji.draw.allocation import R_NO_RULE
+    from shuangsuiji.draw.pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
+    from shuangsuiji.intake.targettable import to_arrow
+
+    (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "no-default.yaml").write_text(PLAN.replace("      default: {ratio: 0.3}\n", ""), encoding="utf-8")
+    plan = load_plan(tmp_path / "plan.yaml").plan
+    no_default = load_plan(tmp_path / "no-default.yaml").plan
+    targets = _varied_targets(700)
+    table = TargetTable(to_arrow(targets), "名录.csv", None)
+    assert list(table) == targets
+    drawn = {code(i): Drawn(date(2026, 4, 8) if i % 2 else date(2025, 11, 1), "T09") for i in range(4, 700, 17)}
+    special = {"专项": {code(i) for i in range(1, 700, 5)}}
+    for plan, task in [*((plan, t) for t in _tasks(plan)), (no_default, no_default.task("T01"))]:
+        rows = build_pool(plan, task, targets, special_lists=special, drawn=drawn)
+        cols = build_pool(plan, task, table, special_lists=special, drawn=drawn)
+        assert [s.summary("up") for s in cols.strata] == [s.summary("up") for s in rows.strata]
+        assert (cols.out_of_scope, cols.excluded_examples) == (rows.out_of_scope, rows.excluded_examples)
+        assert list(cols.excluded_examples) == list(rows.excluded_examples)  # the same order
+        assert [list(s.pool) for s in cols.strata] == [s.pool for s in rows.strata]
+        assert pool_csv_bytes(cols.strata) == pool_csv_bytes(rows.strata)
+        assert details_tsv_bytes(cols.strata) == details_tsv_bytes(rows.strata)
+        assert sum(len(s.pool) for s in rows.strata) > 0 or task.scope.licence == "没有这种许可证"
+    assert rows.strata[-1].name == "（无抽取规则）" and rows.strata[-1].excluded[R_NO_RULE] > 0

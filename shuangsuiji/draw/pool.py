@@ -23,6 +23,7 @@ from pathlib import Path
 from ..core.errors import InputInvalid
 from ..core.fileio import write_with
 from ..intake.records import Target
+from ..intake.targettable import TargetTable
 from ..plan.model import Plan, StratumRule, Task
 from ..sheets.fastxlsx import escaped
 from .allocation import (
@@ -36,6 +37,7 @@ from .allocation import (
     allocate,
     strata_for,
 )
+from .poolcols import PoolView, fill_strata
 
 POOL_HEADERS = ["分层", "统一社会信用代码", "企业名称"]
 
@@ -113,6 +115,11 @@ def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
         if len(ex_list) < 5:
             ex_list.append(code)
 
+    if isinstance(targets, TargetTable):  # columnar intake: the same rules as column masks
+        out_of_scope, examples = fill_strata(targets, task, strata, class_to, unassigned, special=special,
+                                             drawn=drawn, since=since, new_after=new_after, high=high,
+                                             exempt_high=exempt_high)
+        targets = ()
     for t in targets:
         name = class_to.get(t.risk, class_to.get(""))
         s = by_name[name] if name is not None else unassigned
@@ -140,7 +147,8 @@ def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
                 continue
         s.pool.append(t)
     for s in strata:
-        s.pool.sort(key=lambda t: t.credit_code)
+        if isinstance(s.pool, list):
+            s.pool.sort(key=lambda t: t.credit_code)
         s.take, s.notes = allocate(s.rule, len(s.pool), task.sampling.rounding)
     if unassigned.in_roster:
         # Entities of a class the plan gives no rule: shown as their own line, never drawn.
@@ -153,27 +161,24 @@ CHUNK_ROWS = 100_000  # rows per encoded chunk of the pool files (bounded memory
 _BOM = b"\xef\xbb\xbf"
 
 
-def _drawable_pool(strata: list[Stratum]) -> Iterator[Target]:
-    return (t for s in strata if s.drawable for t in s.pool)
-
-
 def pool_csv_chunks(strata: list[Stratum], chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
     """The public pool file in encoded chunks: UTF-8 with BOM, CRLF; names escaped against
     formula injection. The concatenation is exactly `sheets.fastxlsx.fast_csv_bytes` of the rows
     (the csv writer keeps no state between rows, so chunking cannot change a byte)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(POOL_HEADERS)
+    csv.writer(buf, lineterminator="\r\n").writerow(POOL_HEADERS)
     yield _BOM + buf.getvalue().encode("utf-8")
-    rows = ((s.name, t.credit_code, escaped(t.name)) for s in strata if s.drawable for t in s.pool)
-    while True:
-        batch = list(islice(rows, chunk_rows))
-        if not batch:
-            return
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerows(batch)
-        yield buf.getvalue().encode("utf-8")
+    for s in strata:
+        if not s.drawable:
+            continue
+        if isinstance(s.pool, PoolView):  # columnar intake: written from the columns
+            yield from s.pool.csv_chunks(s.name, chunk_rows)
+            continue
+        rows = ((s.name, t.credit_code, escaped(t.name)) for t in s.pool)
+        while batch := list(islice(rows, chunk_rows)):
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\r\n").writerows(batch)
+            yield buf.getvalue().encode("utf-8")
 
 
 def pool_csv_bytes(strata: list[Stratum]) -> bytes:
@@ -201,13 +206,16 @@ def details_tsv_chunks(strata: list[Stratum], chunk_rows: int = CHUNK_ROWS) -> I
     Line n+1 (after the header) belongs to row n of pool.csv: readers rely on that order.
     """
     yield ("\t".join(DETAIL_HEADERS) + "\n").encode("utf-8")
-    lines = map(_detail_line, _drawable_pool(strata))
-    while True:
-        batch = list(islice(lines, chunk_rows))
-        if not batch:
-            return
-        batch.append("")
-        yield "\n".join(batch).encode("utf-8")
+    for s in strata:
+        if not s.drawable:
+            continue
+        if isinstance(s.pool, PoolView):
+            yield from s.pool.details_chunks(chunk_rows)
+            continue
+        lines = map(_detail_line, s.pool)
+        while batch := list(islice(lines, chunk_rows)):
+            batch.append("")
+            yield "\n".join(batch).encode("utf-8")
 
 
 def details_tsv_bytes(strata: list[Stratum]) -> bytes:
