@@ -71,7 +71,12 @@ def _both(tmp_path, monkeypatch, rows, *, encoding="utf-8-sig", above=()):
 
 
 def _same(fast, slow) -> None:
+    from shuangsuiji.intake.checks import target_summary
+
     assert isinstance(slow.targets, list)
+    assert target_summary(fast) == target_summary(slow)
+    assert [list(d) for d in target_summary(fast).values() if isinstance(d, dict)] == \
+        [list(d) for d in target_summary(slow).values() if isinstance(d, dict)]  # the same order
     assert list(fast.targets) == slow.targets
     assert fast.problems == slow.problems
     a, b = fast.by_role["targets"], slow.by_role["targets"]
