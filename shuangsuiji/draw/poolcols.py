@@ -41,18 +41,19 @@ class PoolView(Sequence):
     def __iter__(self):
         return self.targets.targets(self.rows.tolist())
 
-    def _chunks(self, size: int):
+    def _chunks(self, size: int, fields):
         import pyarrow as pa
 
+        table = self.targets.table.select(list(fields))  # only the columns written
         for start in range(0, len(self.rows), size):
-            yield self.targets.table.take(pa.array(self.rows[start:start + size]))
+            yield table.take(pa.array(self.rows[start:start + size]))
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        for part in self._chunks(size):
+        for part in self._chunks(size, ("credit_code", "name")):
             code, name = part.column("credit_code"), part.column("name")
             trap = pc.is_in(pc.utf8_slice_codeunits(name, 0, 1), pa.array(list(_TRAPS)))
             name = pc.if_else(trap, pc.binary_join_element_wise("'", name, ""), name)
@@ -70,9 +71,19 @@ class PoolView(Sequence):
         """pool_details.tsv lines: ten tab-separated cells, tabs and line breaks made spaces."""
         import pyarrow.compute as pc
 
-        for part in self._chunks(size):
-            cells = [pc.replace_substring_regex(part.column(f), "[\t\n\r]", " ") for f in DETAIL_FIELDS]
+        for part in self._chunks(size, DETAIL_FIELDS):
+            cells = [_flat(part.column(f)) for f in DETAIL_FIELDS]
             yield _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+
+
+def _flat(col):
+    """Tabs and line breaks inside a cell become spaces (pool._detail_line)."""
+    import pyarrow.compute as pc
+
+    for ch in "\t\n\r":
+        if pc.any(pc.match_substring(col, ch)).as_py():
+            col = pc.replace_substring(col, ch, " ")
+    return col
 
 
 def _joined(pieces) -> bytes:

@@ -29,8 +29,7 @@ MIN_BYTES = 1 << 20  # smaller files (~10,000 rows) take the row path: as fast, 
 TEXT_CHECKED = ("name", "entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area",
                 "state", "licence_name", "licence_no")
 FORMULA_START = ("=", "+", "-", "@")
-_SPACE = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
-EDGE_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"  # str.strip() would change the cell
+SPACES = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())  # what str.strip() strips
 
 
 def usable(table) -> bool:
@@ -53,7 +52,9 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
     keep = pc.invert(_blank(data))
     if table.skip:
         keep = pc.and_(keep, pc.invert(pc.is_in(numbers, pa.array(sorted(table.skip), type=pa.int32()))))
-    data, numbers = data.filter(keep).combine_chunks(), numbers.filter(keep)
+    if not pc.all(keep).as_py():
+        data, numbers = data.filter(keep), numbers.filter(keep)
+    data = data.combine_chunks()
     n = data.num_rows
     col = {f: data.column(i).chunk(0) if data.column(i).num_chunks == 1 else data.column(i).combine_chunks()
            for f, i in table.columns.items()}
@@ -70,7 +71,7 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
         plain = pc.and_(plain, pc.invert(pc.starts_with(name, start)))
     for f in TEXT_CHECKED:
         if f in col:
-            plain = pc.and_(plain, pc.invert(pc.match_substring_regex(col[f], EDGE_SPACE)))
+            plain = pc.and_(plain, pc.equal(col[f], pc.utf8_trim(col[f], characters=SPACES)))
     if "state" in col:
         state, drawable, ok = _mapped(col["state"], rules.state)
         plain = pc.and_(plain, ok)
@@ -102,9 +103,12 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
     clean = pa.table({"credit_code": code, "name": name, "code_kind": pa.repeat(USCC, n),
                       **text, "state": state, "drawable": drawable, "established": dates["established"],
                       "risk": risk, "licences": _licences(col, n), "last_inspected": dates["last_inspected"],
-                      "row": numbers}, schema=schema()).filter(plain)
-    both = pa.concat_tables([clean, to_arrow(odd)]) if odd else clean
-    return _collapsed(both, table, collapse, problems, n)
+                      "row": numbers}, schema=schema())  # every row; only the plain ones are kept
+    keep = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    if odd:
+        clean = pa.concat_tables([clean, to_arrow(odd)])
+        keep = np.concatenate([keep, np.ones(len(odd), dtype=bool)])
+    return _collapsed(clean, keep, table, collapse, problems, n)
 
 
 def _read(table):
@@ -206,24 +210,37 @@ def _licences(col: dict, n: int):
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pc.filter(text, present))  # noqa
 
 
-def _collapsed(both, table, collapse, problems, rows_read: int):
-    """Duplicate codes (equal neighbours after a sort by code) collapsed by targets._collapse."""
+def _kept_order(both, keep):
+    """Row indices of the kept rows in code order (one sort of the code column)."""
+    import pyarrow.compute as pc
+
+    order = pc.sort_indices(both.column("credit_code")).to_numpy()
+    return order[keep[order]]
+
+
+def _collapsed(both, keep, table, collapse, problems, rows_read: int):
+    """Duplicate codes (equal neighbours after a sort by code) collapsed by targets._collapse;
+    then one take of the kept rows in code order."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    both = both.take(pc.sort_indices(both, [("credit_code", "ascending"), ("row", "ascending")]))
-    codes = both.column("credit_code").combine_chunks() if both.num_rows else both.column("credit_code")
+    order = _kept_order(both, keep)
     collapsed = 0
-    if both.num_rows > 1:
+    if len(order) > 1:
+        codes = both.column("credit_code").take(pa.array(order)).combine_chunks()
         same = pc.equal(codes.slice(1), codes.slice(0, len(codes) - 1)).to_numpy(zero_copy_only=False)
-        dup = np.zeros(len(codes), dtype=bool)
-        dup[1:] |= same
-        dup[:-1] |= same
-        if dup.any():
-            group = TargetTable(both.filter(pa.array(dup)), table.display, table.sheet)
+        if same.any():
+            dup = np.zeros(len(codes), dtype=bool)
+            dup[1:] |= same
+            dup[:-1] |= same
+            rows_at = order[dup]  # the duplicates' rows
+            group = TargetTable(both.take(pa.array(rows_at)), table.display, table.sheet)
             rows = sorted(group, key=lambda t: t.source.row)  # the order the row path meets them
             merged, collapsed = collapse(rows, problems, table)
-            both = pa.concat_tables([both.filter(pa.array(~dup)), to_arrow(merged)])
-            both = both.take(pc.sort_indices(both, [("credit_code", "ascending")]))
-    return TargetTable(both, table.display, table.sheet), rows_read, collapsed
+            keep = keep.copy()
+            keep[rows_at] = False
+            both = pa.concat_tables([both, to_arrow(merged)])
+            keep = np.concatenate([keep, np.ones(len(merged), dtype=bool)])
+            order = _kept_order(both, keep)
+    return TargetTable(both.take(pa.array(order)), table.display, table.sheet), rows_read, collapsed
