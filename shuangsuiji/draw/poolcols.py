@@ -25,7 +25,7 @@ _TRAPS = "=+-@\t\r\n"  # sheets.fastxlsx escaped(): first characters that get a 
 
 
 class PoolView(Sequence):
-    """A stratum's pool as row indices (ascending = code order) into a TargetTable."""
+    """A stratum's pool as table rows of a TargetTable, listed in code order."""
 
     def __init__(self, targets: TargetTable, rows):
         self.targets, self.rows = targets, rows
@@ -35,11 +35,11 @@ class PoolView(Sequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return list(self.targets.targets(self.rows[i].tolist()))
+            return list(self.targets.targets(self.rows[i]))
         return next(self.targets.targets([int(self.rows[i])]))
 
     def __iter__(self):
-        return self.targets.targets(self.rows.tolist())
+        return self.targets.targets(self.rows)
 
     def _chunks(self, size: int, fields):
         import pyarrow as pa
@@ -113,18 +113,22 @@ def fill_strata(targets: TargetTable, task, strata: list[Stratum], class_to: dic
     n = t.num_rows
     everyone = [*strata, unassigned]
     index = {s.name: i for i, s in enumerate(strata)}
-    enc = pc.dictionary_encode(t.column("risk")).combine_chunks()
-    where = [index.get(class_to.get(r, class_to.get(""))) for r in enc.dictionary.to_pylist()]
+    order = targets.order  # the targets' rows, in code order; other rows of the table are not targets
+    distinct = pc.unique(t.column("risk"))
+    where = [index.get(class_to.get(r, class_to.get(""))) for r in distinct.to_pylist()]
     lookup = np.array([len(strata) if w is None else w for w in where] or [0], dtype=np.int64)
-    stratum = lookup[enc.indices.to_numpy(zero_copy_only=False)] if n else np.zeros(0, dtype=np.int64)
+    at = pc.index_in(t.column("risk"), value_set=distinct)
+    stratum = lookup[np.asarray(at.to_numpy(zero_copy_only=False), dtype=np.int64)] if n else np.zeros(0, np.int64)
     codes = t.column("credit_code")
-    counts = np.bincount(stratum, minlength=len(everyone))
+    target = np.zeros(n, dtype=bool)
+    target[order] = True
+    counts = np.bincount(stratum[target], minlength=len(everyone))
     for s, c in zip(everyone, counts):
         s.in_roster += int(c)
 
     scoped = _in_scope(t, task, special, n)
-    out_of_scope = int((~scoped).sum())
-    rem = np.ones(n, dtype=bool)  # still in the pool
+    out_of_scope = int((target & ~scoped).sum())
+    rem = target.copy()  # still in the pool
     examples: dict[str, list[str]] = {}
     firsts: list[tuple[int, str, list[str]]] = []
 
@@ -135,9 +139,9 @@ def fill_strata(targets: TargetTable, task, strata: list[Stratum], class_to: dic
         for s, c in zip(everyone, np.bincount(stratum[mask], minlength=len(everyone))):
             if c:
                 s.excluded[reason] += int(c)
-        hit = np.flatnonzero(mask)
+        hit = np.flatnonzero(mask[order])[:5]  # positions in code order
         if with_examples and len(hit):
-            firsts.append((int(hit[0]), reason, codes.take(pa.array(hit[:5])).to_pylist()))
+            firsts.append((int(hit[0]), reason, codes.take(pa.array(order[hit])).to_pylist()))
 
     exclude(~scoped, R_SCOPE, with_examples=False)
     exclude(~_bools(t.column("drawable")), R_STATE)
@@ -154,8 +158,10 @@ def fill_strata(targets: TargetTable, task, strata: list[Stratum], class_to: dic
         exclude(subject & (last >= np.datetime64(since)) & (last <= np.datetime64(task.draw_date)), R_INSPECTED)
     for first, reason, found in sorted(firsts):
         examples[reason] = found
+    in_order = stratum[order]
+    still = rem[order]
     for i, s in enumerate(strata):
-        s.pool = PoolView(targets, np.flatnonzero(rem & (stratum == i)))
+        s.pool = PoolView(targets, order[still & (in_order == i)])
     return out_of_scope, examples
 
 

@@ -62,14 +62,14 @@ def _column_summary(ts: TargetTable) -> dict:
     import numpy as np
 
     def count(field: str, empty: str) -> dict[str, int]:
-        enc = ts.column(field).combine_chunks().dictionary_encode()  # dictionary in first-seen order
+        enc = ts.ordered(field).combine_chunks().dictionary_encode()  # dictionary in first-seen order
         n = np.bincount(enc.indices.to_numpy(zero_copy_only=False), minlength=len(enc.dictionary))
         out: dict[str, int] = {}
         for value, c in zip(enc.dictionary.to_pylist(), n.tolist()):
             out[value or empty] = out.get(value or empty, 0) + c
         return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
-    drawable = int(np.asarray(ts.column("drawable").to_numpy(), dtype=bool).sum())
+    drawable = int(np.asarray(ts.ordered("drawable").to_numpy(), dtype=bool).sum())
     kinds = count("code_kind", "")
     return {"total": len(ts), "drawable": drawable, "not_drawable": len(ts) - drawable,
             "regno": kinds.get(REGNO, 0), "regno13": kinds.get(REGNO13, 0),

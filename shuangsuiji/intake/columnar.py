@@ -54,10 +54,8 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
         keep = pc.and_(keep, pc.invert(pc.is_in(numbers, pa.array(sorted(table.skip), type=pa.int32()))))
     if not pc.all(keep).as_py():
         data, numbers = data.filter(keep), numbers.filter(keep)
-    data = data.combine_chunks()
     n = data.num_rows
-    col = {f: data.column(i).chunk(0) if data.column(i).num_chunks == 1 else data.column(i).combine_chunks()
-           for f, i in table.columns.items()}
+    col = {f: data.column(i) for f, i in table.columns.items()}  # chunked as read: never copied whole
 
     # -- which rows are plain ---------------------------------------------------------------------
     raw_code = col["credit_code"]
@@ -91,7 +89,7 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
             dates[f] = pa.nulls(n, pa.date32())
 
     # -- odd rows: today's per-row rules ----------------------------------------------------------
-    odd_idx = pc.indices_nonzero(pc.invert(plain)).to_pylist()
+    odd_idx = np.flatnonzero(~_np(plain)).tolist()
     odd: list = []
     for start in range(0, len(odd_idx), 65_536):
         part = pa.array(odd_idx[start:start + 65_536], type=pa.int64())
@@ -104,11 +102,17 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
                       **text, "state": state, "drawable": drawable, "established": dates["established"],
                       "risk": risk, "licences": _licences(col, n), "last_inspected": dates["last_inspected"],
                       "row": numbers}, schema=schema())  # every row; only the plain ones are kept
-    keep = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    keep = _np(plain)
     if odd:
         clean = pa.concat_tables([clean, to_arrow(odd)])
         keep = np.concatenate([keep, np.ones(len(odd), dtype=bool)])
     return _collapsed(clean, keep, table, collapse, problems, n)
+
+
+def _np(mask):
+    import numpy as np
+
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _read(table):
@@ -165,14 +169,15 @@ def _valid_codes(code):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    shape = pc.and_(pc.equal(pc.binary_length(code), 18), pc.string_is_ascii(code))
-    idx = pc.indices_nonzero(shape)
+    shape = _np(pc.and_(pc.equal(pc.binary_length(code), 18), pc.string_is_ascii(code)))
+    idx = np.flatnonzero(shape)
     ok = np.zeros(len(code), dtype=bool)
     if len(idx):
-        fixed = pc.take(code, idx)
+        fixed = pc.take(code, pa.array(idx))
+        fixed = fixed.combine_chunks() if isinstance(fixed, pa.ChunkedArray) else fixed
         offsets = np.frombuffer(fixed.buffers()[1], dtype=np.int32)[fixed.offset:fixed.offset + len(fixed) + 1]
         raw = np.frombuffer(fixed.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-        ok[idx.to_numpy()] = valid_uscc_matrix(raw.reshape(-1, 18))
+        ok[idx] = valid_uscc_matrix(raw.reshape(-1, 18))
     return pa.array(ok)
 
 
@@ -182,13 +187,14 @@ def _mapped(column, convert, kind=None):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    enc = pc.dictionary_encode(column)
-    results = [convert(v) for v in enc.dictionary.to_pylist()]
+    distinct = pc.unique(column)
+    at = pc.index_in(column, value_set=distinct)
+    results = [convert(v) for v in distinct.to_pylist()]
     values = [r[0][0] if isinstance(r[0], tuple) else r[0] for r in results]
     flags = [r[0][1] if isinstance(r[0], tuple) else None for r in results]
-    plain = pa.array([r[1] is None for r in results], pa.bool_()).take(enc.indices)
-    value_col = pa.array(values, type=kind or pa.string()).take(enc.indices)
-    flag_col = pa.array(flags, type=pa.bool_()).take(enc.indices)
+    plain = pa.array([r[1] is None for r in results], pa.bool_()).take(at)
+    value_col = pa.array(values, type=kind or pa.string()).take(at)
+    flag_col = pa.array(flags, type=pa.bool_()).take(at)
     return value_col, flag_col, plain
 
 
@@ -206,8 +212,10 @@ def _licences(col: dict, n: int):
     both = pc.binary_join_element_wise(name, "（", no, "）", "")
     text = pc.if_else(has_no, pc.if_else(has_name, both, no), name)
     present = pc.or_(has_name, has_no)
-    offsets = np.concatenate([[0], np.cumsum(present.to_numpy(zero_copy_only=False), dtype=np.int32)])
-    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pc.filter(text, present))  # noqa
+    offsets = np.concatenate([[0], np.cumsum(_np(present), dtype=np.int32)])
+    values = pc.filter(text, present)
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
 
 def _kept_order(both, keep):
@@ -219,8 +227,8 @@ def _kept_order(both, keep):
 
 
 def _collapsed(both, keep, table, collapse, problems, rows_read: int):
-    """Duplicate codes (equal neighbours after a sort by code) collapsed by targets._collapse;
-    then one take of the kept rows in code order."""
+    """Duplicate codes (equal neighbours after a sort by code) collapsed by targets._collapse.
+    The table is not copied: the TargetTable keeps the kept rows' order."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -243,4 +251,4 @@ def _collapsed(both, keep, table, collapse, problems, rows_read: int):
             both = pa.concat_tables([both, to_arrow(merged)])
             keep = np.concatenate([keep, np.ones(len(merged), dtype=bool)])
             order = _kept_order(both, keep)
-    return TargetTable(both.take(pa.array(order)), table.display, table.sheet), rows_read, collapsed
+    return TargetTable(both, table.display, table.sheet, order), rows_read, collapsed

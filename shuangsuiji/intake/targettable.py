@@ -40,52 +40,57 @@ def to_arrow(targets: Sequence[Target]):
 
 
 class TargetTable(Sequence):
-    """Accepted targets as columns (see the module docstring). `table` must follow schema(),
-    sorted by credit_code with unique codes; `file`/`sheet` are every row's Source."""
+    """Accepted targets as columns (see the module docstring). `table` follows schema();
+    `order` (numpy int64) lists the rows that are targets, in credit-code order (codes unique);
+    None = every row, already in that order. Rows outside `order` (rejected, collapsed) stay in
+    the table unseen: nothing is copied to drop them. `file`/`sheet` are every row's Source."""
 
-    def __init__(self, table, file: str, sheet: str | None):
-        self.table = table.combine_chunks() if table.num_rows else table
+    def __init__(self, table, file: str, sheet: str | None, order=None):
+        import numpy as np
+
+        self.table = table
+        self.order = np.arange(table.num_rows, dtype=np.int64) if order is None else order
         self.file, self.sheet = file, sheet
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return len(self.order)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return list(self.targets(range(len(self))[i]))
+            return list(self.targets(self.order[i]))
         n = len(self)
         if not -n <= i < n:
             raise IndexError(i)
-        return self._slice(i % n, i % n + 1)[0]
+        return next(self.targets(self.order[i:i + 1] if i >= 0 else self.order[[i]]))
 
     def __iter__(self) -> Iterator[Target]:
-        for start in range(0, len(self), CHUNK):
-            yield from self._slice(start, min(start + CHUNK, len(self)))
+        return self.targets(self.order)
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, TargetTable):
-            return self.table.equals(other.table) and (self.file, self.sheet) == (other.file, other.sheet)
-        return isinstance(other, list) and list(self) == other
+        return isinstance(other, (TargetTable, list)) and len(self) == len(other) and list(self) == list(other)
 
     __hash__ = None
 
     def column(self, name: str):
+        """A column in table order (use `ordered` for code order)."""
         return self.table.column(name)
 
-    def codes(self) -> set[str]:
-        return set(self.table.column("credit_code").to_pylist())
-
-    def targets(self, rows) -> Iterator[Target]:
-        """Targets of the given row indices (ascending or not), made a chunk at a time."""
+    def ordered(self, name: str):
+        """A column of the targets, in code order."""
         import pyarrow as pa
 
-        rows = list(rows)
+        return self.table.column(name).take(pa.array(self.order))
+
+    def codes(self) -> set[str]:
+        return set(self.ordered("credit_code").to_pylist())
+
+    def targets(self, rows) -> Iterator[Target]:
+        """Targets of the given table rows (numpy or list, in the order given), a chunk at a time."""
+        import pyarrow as pa
+
         for start in range(0, len(rows), CHUNK):
             part = self.table.take(pa.array(rows[start:start + CHUNK], type=pa.int64()))
             yield from self._make(part)
-
-    def _slice(self, start: int, stop: int) -> list[Target]:
-        return self._make(self.table.slice(start, stop - start))
 
     def _make(self, part) -> list[Target]:
         cols = [part.column(f).to_pylist() for f in FIELDS]
