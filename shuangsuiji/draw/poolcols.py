@@ -44,9 +44,15 @@ class PoolView(Sequence):
     def _chunks(self, size: int, fields):
         import pyarrow as pa
 
+        import numpy as np
+
         table = self.targets.table.select(list(fields))  # only the columns written
         for start in range(0, len(self.rows), size):
-            yield table.take(pa.array(self.rows[start:start + size]))
+            rows = self.rows[start:start + size]
+            ahead = np.argsort(rows, kind="stable")  # gather in table order (cheap on a chunked
+            back = np.empty_like(ahead)  # table), then put the chunk back in code order
+            back[ahead] = np.arange(len(ahead))
+            yield table.take(pa.array(rows[ahead])).combine_chunks().take(pa.array(back))
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""

@@ -120,7 +120,7 @@ def _read(table):
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    if _has_empty_line(table.path) or _quoted_break_above_header(table):
+    if _quoted_break_above_header(table):
         return None
     names = [f"c{i}" for i in range(len(table.headers))]
     try:
@@ -128,23 +128,12 @@ def _read(table):
             table.path,
             read_options=pcsv.ReadOptions(encoding="utf8" if table.encoding == "utf-8-sig" else table.encoding,
                                           skip_rows=table.header_row, column_names=names, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            # an empty line is an error here (csv numbers it as a row, pyarrow would skip it)
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None  # a row with another number of cells, or bytes the row path will name
-
-
-def _has_empty_line(path) -> bool:
-    """csv numbers an empty line as a row, pyarrow skips it: row numbers would differ."""
-    tail = b""
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 24), b""):
-            data = tail + block
-            if b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data:
-                return True
-            tail = data[-2:]
-    return False
 
 
 def _quoted_break_above_header(table) -> bool:
