@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from ..intake.targettable import TargetTable
+from ..intake.targettable import TargetTable, take_rows
 from .allocation import R_DRAWN, R_INSPECTED, R_NEW, R_NO_RULE, R_SCOPE, R_STATE, Stratum
 
 DETAIL_FIELDS = ("credit_code", "name", "entity_type", "industry", "address", "area", "state", "risk",
@@ -42,17 +42,9 @@ class PoolView(Sequence):
         return self.targets.targets(self.rows)
 
     def _chunks(self, size: int, fields):
-        import pyarrow as pa
-
-        import numpy as np
-
         table = self.targets.table.select(list(fields))  # only the columns written
         for start in range(0, len(self.rows), size):
-            rows = self.rows[start:start + size]
-            ahead = np.argsort(rows, kind="stable")  # gather in table order (cheap on a chunked
-            back = np.empty_like(ahead)  # table), then put the chunk back in code order
-            back[ahead] = np.arange(len(ahead))
-            yield table.take(pa.array(rows[ahead])).combine_chunks().take(pa.array(back))
+            yield take_rows(table, self.rows[start:start + size])
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""
@@ -147,7 +139,7 @@ def fill_strata(targets: TargetTable, task, strata: list[Stratum], class_to: dic
                 s.excluded[reason] += int(c)
         hit = np.flatnonzero(mask[order])[:5]  # positions in code order
         if with_examples and len(hit):
-            firsts.append((int(hit[0]), reason, codes.take(pa.array(order[hit])).to_pylist()))
+            firsts.append((int(hit[0]), reason, take_rows(t.select(["credit_code"]), order[hit]).column(0).to_pylist()))
 
     exclude(~scoped, R_SCOPE, with_examples=False)
     exclude(~_bools(t.column("drawable")), R_STATE)

@@ -39,6 +39,29 @@ def to_arrow(targets: Sequence[Target]):
     return pa.table(cols, schema=schema())
 
 
+def take_rows(table, rows):
+    """table.take(rows) without Arrow's copy of every chunked column per call: each column's
+    chunks are taken from directly (rows in any order), then the pieces are put in `rows` order."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = np.asarray(rows, dtype=np.int64)
+    ahead = np.argsort(rows, kind="stable")
+    ordered = rows[ahead]
+    back = np.empty_like(ahead)
+    back[ahead] = np.arange(len(ahead))
+    back = pa.array(back)
+    cols = []
+    for col in table.columns:
+        bounds = np.cumsum([0] + [len(c) for c in col.chunks])
+        cut = np.searchsorted(ordered, bounds)
+        parts = [col.chunk(i).take(pa.array(ordered[cut[i]:cut[i + 1]] - bounds[i]))
+                 for i in range(col.num_chunks) if cut[i + 1] > cut[i]]
+        got = pa.concat_arrays(parts) if parts else pa.array([], type=col.type)
+        cols.append(got.take(back))
+    return pa.Table.from_arrays(cols, schema=table.schema)
+
+
 class TargetTable(Sequence):
     """Accepted targets as columns (see the module docstring). `table` follows schema();
     `order` (numpy int64) lists the rows that are targets, in credit-code order (codes unique);
@@ -77,9 +100,7 @@ class TargetTable(Sequence):
 
     def ordered(self, name: str):
         """A column of the targets, in code order."""
-        import pyarrow as pa
-
-        return self.table.column(name).take(pa.array(self.order))
+        return take_rows(self.table.select([name]), self.order).column(0)
 
     def codes(self) -> set[str]:
         return set(self.ordered("credit_code").to_pylist())
@@ -89,8 +110,7 @@ class TargetTable(Sequence):
         import pyarrow as pa
 
         for start in range(0, len(rows), CHUNK):
-            part = self.table.take(pa.array(rows[start:start + CHUNK], type=pa.int64()))
-            yield from self._make(part)
+            yield from self._make(take_rows(self.table, rows[start:start + CHUNK]))
 
     def _make(self, part) -> list[Target]:
         cols = [part.column(f).to_pylist() for f in FIELDS]
