@@ -184,6 +184,7 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
     strata = draw_strata(ids, commitment["strata"], derived, reserves)
     report(progress, "抽取", 1, 1)
     wanted = pool_positions(ids, {s["name"]: s["selected"] + s["reserves"] for s in strata})
+    del ids  # the pool's id column is not needed past this point (a province pool: ~1.5 GB)
     details = _load_details(ws, commitment, wanted)
 
     draw_no = len(previous) + 1
