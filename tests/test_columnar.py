@@ -181,6 +181,7 @@ def test_pool_from_columns_equals_the_per_entity_pool(tmp_path):
     order = np.arange(20 + len(targets) - 1, 19, -1, dtype=np.int64)
     table = TargetTable(to_arrow(physical), "名录.csv", None, order)
     assert list(table) == targets and len(table) == len(targets) and table[-1] == targets[-1]
+    assert table.codes() == {t.credit_code for t in targets} and table[3:6] == targets[3:6]
     drawn = {code(i): Drawn(date(2026, 4, 8) if i % 2 else date(2025, 11, 1), "T09") for i in range(4, 700, 17)}
     special = {"专项": {code(i) for i in range(1, 700, 5)}}
     for plan, task in [*((plan, t) for t in _tasks(plan)), (no_default, no_default.task("T01"))]:
