@@ -3,11 +3,14 @@
 Takes in: the plan and intake's rosters. Gives out, in out/<task>/freeze/ and draw/: the
 commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, each recorded in the ledger.
 - readiness.py  `run_check` (`ssj check`: rosters plus a preview of each task with the freeze's rules)
-- allocation.py strata and takes; pool.py who is drawable and the pool files (`read_details`);
+- allocation.py strata and takes; pool.py who is drawable and the pool files, written in chunks
+                while hashed, read back by column and by position (`read_details`); poolcols.py the
+                same pool from a TargetTable's columns (`PoolView`: row indices, files from columns);
                 officers.py eligible officers; freeze.py the commitment (`freeze_from_plan`,
                 `load_commitment`)
 - sampler.py    consistent sampling, identical to consistent-sampler 1.0.10
-- partition.py  the same draw split over partitions (`smallest_k`, `merge`; docs/scale.md)
+- partition.py  the same draw split over partitions (`smallest_k`, `merge`; docs/scale.md), and
+                `sample_in_chunks`: run.py's draw of a large stratum one million ids at a time
 - seeds.py      `check_seed`, `seed_weaknesses`, `enforce_seed`, `workspace_seeds`, `seed_key`,
                 `seed_sha256`, `derive_seed`
 - run.py        `draw_from_plan` (official draw, trial, redo); substitute.py `substitute`

@@ -40,7 +40,7 @@ from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from .allocation import clamp_reserves
 from .officers import officer_pool, officers_digest
-from .pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
+from .pool import Drawn, build_pool, write_pool_files
 
 SPEC_VERSION = "ssj-draw-v1"
 COMMITMENT_VERSION = 1
@@ -160,8 +160,6 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     strata = result.strata
     report(progress, "筛选抽取范围", 1, 1)
     _refuse_empty(task, strata, result.out_of_scope)
-    pool_bytes = pool_csv_bytes(strata)
-    details_bytes = details_tsv_bytes(strata)
     officers = officer_pool(lp.plan, task, rosters.inspectors, getattr(rosters, "neighbours", None))
     officers_bytes = (json.dumps(officers, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -176,6 +174,9 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
             summary = s.summary(task.sampling.rounding)
             summary["reserves"] = clamp_reserves(reserves, s.take, len(s.pool)) if s.drawable else 0
             summaries.append(summary)
+        # Streamed in chunks, hashed while written: the pool never exists whole as bytes.
+        pool_sha, details_sha = write_pool_files(strata, tmp / "pool.csv", tmp / DETAILS_NAME)
+        mark_internal(tmp / DETAILS_NAME)
         commitment = {
             "kind": "commitment",
             "version": COMMITMENT_VERSION,
@@ -194,8 +195,8 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
             "rosters": {role: {"path": ws.rel(p), "sha256": digest}
                         for role, (p, digest) in sorted(rosters.files.items())},
             "pool_file": rel["pool.csv"],
-            "pool_sha256": sha256_bytes(pool_bytes),
-            "pool_details": {"path": rel[DETAILS_NAME], "sha256": sha256_bytes(details_bytes), "internal": True},
+            "pool_sha256": pool_sha,
+            "pool_details": {"path": rel[DETAILS_NAME], "sha256": details_sha, "internal": True},
             "officer_pool": {"path": rel["officer_pool.json"], "sha256": sha256_bytes(officers_bytes)},
             "draw_date": task.draw_date.isoformat(),
             "exclusions": task.exclusions.model_dump(mode="json"),
@@ -209,9 +210,6 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
                               for p in rejected],
         }
         commitment_bytes = (json.dumps(commitment, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        write_bytes_atomic(tmp / "pool.csv", pool_bytes)
-        write_bytes_atomic(tmp / DETAILS_NAME, details_bytes)
-        mark_internal(tmp / DETAILS_NAME)
         ws.ledger().write_head(tmp)
         head_sha = sha256_file(tmp / LEDGER_HEAD)
         write_bytes_atomic(tmp / "officer_pool.json", officers_bytes)

@@ -27,7 +27,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .sampler import Ticket, display_ticket, sample, ticket_numbers
 
-__all__ = ["smallest_k", "merge", "smallest_k_by_stratum", "merge_by_stratum"]
+__all__ = ["smallest_k", "merge", "smallest_k_by_stratum", "merge_by_stratum", "sample_in_chunks"]
 
 # One partition's answer: (id, full ticket number) in ascending (ticket, id) order, at most k rows.
 Part = list[tuple[str, str]]
@@ -96,3 +96,19 @@ def merge_by_stratum(parts: Iterable[Mapping[str, Part]], takes: Mapping[str, in
     """Per stratum of `takes`: `merge` of every partition's answer for it (absent = empty)."""
     parts = list(parts)
     return {s: merge([p.get(s, []) for p in parts], k) for s, k in takes.items()}
+
+
+CHUNK = 1_000_000  # ids per chunk of a single-machine draw (bounds the sampler's working memory)
+
+
+def sample_in_chunks(ids: Sequence[str], seed: str, k: int, chunk: int | None = None) -> list[Ticket]:
+    """`sampler.sample(ids, seed, k)`, computed one chunk of ids at a time on one machine.
+
+    Each chunk is a partition: its `smallest_k`, then one `merge`. The sampler's working memory
+    (keys, order) is that of one chunk, not of a 20-million-id stratum; the answer is the same.
+    A pool of at most one chunk goes to `sample` directly.
+    """
+    chunk = CHUNK if chunk is None else chunk
+    if len(ids) <= chunk:
+        return sample(ids, seed, k)
+    return merge([smallest_k(ids[i:i + chunk], seed, k) for i in range(0, len(ids), chunk)], k)

@@ -11,16 +11,21 @@ internal pool_details.tsv; `read_pool_csv`, `read_pool_ids` and `read_details` r
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 from ..core.errors import InputInvalid
+from ..core.fileio import write_with
 from ..intake.records import Target
+from ..intake.targettable import TargetTable
 from ..plan.model import Plan, StratumRule, Task
-from ..sheets.fastxlsx import escaped, fast_csv_bytes
+from ..sheets.fastxlsx import escaped
 from .allocation import (
     R_DRAWN,
     R_INSPECTED,
@@ -32,6 +37,7 @@ from .allocation import (
     allocate,
     strata_for,
 )
+from .poolcols import PoolView, fill_strata
 
 POOL_HEADERS = ["分层", "统一社会信用代码", "企业名称"]
 
@@ -109,6 +115,11 @@ def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
         if len(ex_list) < 5:
             ex_list.append(code)
 
+    if isinstance(targets, TargetTable):  # columnar intake: the same rules as column masks
+        out_of_scope, examples = fill_strata(targets, task, strata, class_to, unassigned, special=special,
+                                             drawn=drawn, since=since, new_after=new_after, high=high,
+                                             exempt_high=exempt_high)
+        targets = ()
     for t in targets:
         name = class_to.get(t.risk, class_to.get(""))
         s = by_name[name] if name is not None else unassigned
@@ -136,7 +147,8 @@ def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
                 continue
         s.pool.append(t)
     for s in strata:
-        s.pool.sort(key=lambda t: t.credit_code)
+        if isinstance(s.pool, list):
+            s.pool.sort(key=lambda t: t.credit_code)
         s.take, s.notes = allocate(s.rule, len(s.pool), task.sampling.rounding)
     if unassigned.in_roster:
         # Entities of a class the plan gives no rule: shown as their own line, never drawn.
@@ -145,33 +157,93 @@ def build_pool(plan: Plan, task: Task, targets: Iterable[Target], *,
     return PoolResult(strata, out_of_scope, examples)
 
 
+CHUNK_ROWS = 100_000  # rows per encoded chunk of the pool files (bounded memory at any pool size)
+_BOM = b"\xef\xbb\xbf"
+
+
+def pool_csv_chunks(strata: list[Stratum], chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The public pool file in encoded chunks: UTF-8 with BOM, CRLF; names escaped against
+    formula injection. The concatenation is exactly `sheets.fastxlsx.fast_csv_bytes` of the rows
+    (the csv writer keeps no state between rows, so chunking cannot change a byte)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(POOL_HEADERS)
+    yield _BOM + buf.getvalue().encode("utf-8")
+    for s in strata:
+        if not s.drawable:
+            continue
+        if isinstance(s.pool, PoolView):  # columnar intake: written from the columns
+            yield from s.pool.csv_chunks(s.name, chunk_rows)
+            continue
+        rows = ((s.name, t.credit_code, escaped(t.name)) for t in s.pool)
+        while batch := list(islice(rows, chunk_rows)):
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\r\n").writerows(batch)
+            yield buf.getvalue().encode("utf-8")
+
+
 def pool_csv_bytes(strata: list[Stratum]) -> bytes:
-    """The public pool file: UTF-8 with BOM, CRLF; names escaped against formula injection."""
-    rows = ((s.name, t.credit_code, escaped(t.name)) for s in strata if s.drawable for t in s.pool)
-    return fast_csv_bytes(POOL_HEADERS, rows)
+    """The whole public pool file (small pools and tests; freeze streams `pool_csv_chunks`)."""
+    return b"".join(pool_csv_chunks(strata))
 
 
 _FLATTEN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
-def details_tsv_bytes(strata: list[Stratum]) -> bytes:
-    """The internal details of every pooled entity, one tab-separated line each (UTF-8).
+def _detail_line(t: Target) -> str:
+    """One details line: tabs and line breaks inside a cell become spaces, then each cell is escaped."""
+    return "\t".join(escaped(x.translate(_FLATTEN)) for x in (
+        t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
+        t.legal_rep, t.phone))
+
+
+def details_tsv_chunks(strata: list[Stratum], chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The internal details of every pooled entity, one tab-separated line each (UTF-8), in chunks.
 
     INTERNAL: holds personal data (法定代表人, 联系电话); written with mode 0600 and never published.
     Display-only (the office's draw workbook): tabs and line breaks inside a cell become spaces, and
     every cell is formula-escaped like any other file we write (escaping is idempotent, so the
     workbook's own escaping adds nothing).
+    Line n+1 (after the header) belongs to row n of pool.csv: readers rely on that order.
     """
-    lines = ["\t".join(DETAIL_HEADERS)]
+    yield ("\t".join(DETAIL_HEADERS) + "\n").encode("utf-8")
     for s in strata:
         if not s.drawable:
             continue
-        for t in s.pool:
-            lines.append("\t".join(escaped(x.translate(_FLATTEN)) for x in (
-                t.credit_code, t.name, t.entity_type, t.industry, t.address, t.area, t.state, t.risk,
-                t.legal_rep, t.phone)))
-    lines.append("")
-    return "\n".join(lines).encode("utf-8")
+        if isinstance(s.pool, PoolView):
+            yield from s.pool.details_chunks(chunk_rows)
+            continue
+        lines = map(_detail_line, s.pool)
+        while batch := list(islice(lines, chunk_rows)):
+            batch.append("")
+            yield "\n".join(batch).encode("utf-8")
+
+
+def details_tsv_bytes(strata: list[Stratum]) -> bytes:
+    """The whole details file (small pools and tests; freeze streams `details_tsv_chunks`)."""
+    return b"".join(details_tsv_chunks(strata))
+
+
+def write_streamed(path: Path, chunks: Iterable[bytes]) -> str:
+    """Write `chunks` to `path` (temp + rename) while feeding one SHA-256; return its hex digest.
+
+    Only one chunk is in memory at a time: the digest is the file's, without reading it back.
+    """
+    h = hashlib.sha256()
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            for chunk in chunks:
+                h.update(chunk)
+                f.write(chunk)
+
+    write_with(path, write)
+    return h.hexdigest()
+
+
+def write_pool_files(strata: list[Stratum], pool_path: Path, details_path: Path) -> tuple[str, str]:
+    """Write pool.csv and pool_details.tsv in chunks; return their SHA-256 (the commitment's)."""
+    return (write_streamed(pool_path, pool_csv_chunks(strata)),
+            write_streamed(details_path, details_tsv_chunks(strata)))
 
 
 def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:
@@ -192,45 +264,115 @@ def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def read_pool_ids(path: Path) -> dict[str, list[str]]:
-    """stratum -> [credit code] from a pool file, in file order (fast path for unquoted files)."""
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    if '"' in text:  # quoted cells may hold commas or line breaks: parse properly
-        return {k: [c for c, _ in v] for k, v in _parse_pool(text, path).items()}
-    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
-    if lines[0] != ",".join(POOL_HEADERS):
-        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {lines[0]}。")
+def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
+    """stratum -> [credit code] from a pool file, in file order: the id column only.
+
+    Read in blocks, never the whole file as text; a file with quoted cells (names holding commas,
+    quotes or line breaks) is parsed properly, also streaming.
+    """
+    path = Path(path)
+    if _has_quote(path, block):
+        out: dict[str, list[str]] = {}
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header != POOL_HEADERS:
+                raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+            for row in reader:
+                if len(row) != 3:
+                    raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
+                out.setdefault(row[0], []).append(row[1])
+        return out
+    return _read_plain_ids(path, block)
+
+
+def _has_quote(path: Path, block: int) -> bool:
+    with open(path, "rb") as f:
+        return any(b'"' in chunk for chunk in iter(lambda: f.read(block), b""))
+
+
+def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for n, line in enumerate(lines[1:], 2):
+    with open(path, "rb") as f:
+        header = f.readline().decode("utf-8-sig").rstrip("\r\n")
+        if header != ",".join(POOL_HEADERS):
+            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+        n, rest = 1, b""
+        for data in iter(lambda: f.read(block), b""):
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            n = _add_ids(out, data[:cut], n, path)
+        if rest:
+            _add_ids(out, rest + b"\n", n, path)
+    return out
+
+
+def _add_ids(out: dict[str, list[str]], data: bytes, n: int, path: Path) -> int:
+    """Add the ids of whole lines `data` (ending in a line break); returns the last line number."""
+    lines = data.decode("utf-8").split("\n")
+    lines.pop()
+    stratum, ids = None, []
+    for line in lines:
+        n += 1
+        if line.endswith("\r"):
+            line = line[:-1]
         if not line:
             continue
         parts = line.split(",", 2)
         if len(parts) != 3:
             raise InputInvalid(f"池文件 {path} 第{n}行应有 3 列。")
-        out.setdefault(parts[0], []).append(parts[1])
+        if parts[0] != stratum:
+            stratum = parts[0]
+            ids = out.setdefault(stratum, [])
+        ids.append(parts[1])
+    return n
+
+
+def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, int]:
+    """0-based data line in pool.csv (and pool_details.tsv) of each wanted code, by stratum.
+
+    A stratum's ids are sorted by code (build_pool), so a binary search finds each: no dictionary
+    of the whole pool. A code not found where the order puts it is simply left out; `read_details`
+    then finds it by scanning.
+    """
+    offsets, start = {}, 0
+    for name, ids in pool.items():
+        offsets[name] = start
+        start += len(ids)
+    out = {}
+    for name, codes in wanted.items():
+        ids = pool.get(name, [])
+        for code in codes:
+            i = bisect_left(ids, code)
+            if i < len(ids) and ids[i] == code:
+                out[code] = offsets[name] + i
     return out
 
 
-def read_details(path: Path, wanted: dict[str, int] | None = None) -> tuple[list[str], dict[str, list[str]]]:
-    """(headers, credit code -> row) from pool_details.tsv, whose lines follow the pool file's order.
+def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """(headers, credit code -> row) of the wanted codes from pool_details.tsv, streaming.
 
-    `wanted` maps credit codes to their 0-based position in the pool file: only those lines are
-    split (a line whose code does not match its position is looked up by scanning instead).
+    `wanted` maps codes to their 0-based position in the pool file (pool_positions): lines are
+    skipped up to each position and only those lines split; a line whose code does not match its
+    position (and any plain iterable of codes) is found by one scan. Never holds the whole file.
     """
-    lines = Path(path).read_bytes().decode("utf-8").split("\n")
-    headers = lines[0].split("\t")
-    body = lines[1:]
-    if wanted is None:
-        return headers, {line[: line.find("\t")]: line.split("\t") for line in body if line}
+    hinted = wanted if isinstance(wanted, dict) else {}
     out: dict[str, list[str]] = {}
-    missing = []
-    for code, pos in wanted.items():
-        line = body[pos] if 0 <= pos < len(body) else ""
-        if line.startswith(code + "\t"):
-            out[code] = line.split("\t")
-        else:
-            missing.append(code)
+    with open(path, "rb") as f:
+        headers = f.readline().decode("utf-8").rstrip("\n").split("\t")
+        at = 0
+        for pos, code in sorted((p, c) for c, p in hinted.items() if p >= 0):
+            line = next(islice(f, pos - at, None), b"")
+            at = pos + 1
+            if line.startswith(code.encode("utf-8") + b"\t"):
+                out[code] = line.decode("utf-8").rstrip("\n").split("\t")
+    missing = {c.encode("utf-8") for c in (hinted if isinstance(wanted, dict) else wanted) if c not in out}
     if missing:
-        every = {line[: line.find("\t")]: line for line in body if line}
-        out.update({c: every[c].split("\t") for c in missing if c in every})
+        with open(path, "rb") as f:
+            f.readline()
+            for line in f:
+                code = line[: line.find(b"\t")]
+                if code in missing:
+                    out[code.decode("utf-8")] = line.decode("utf-8").rstrip("\n").split("\t")
     return headers, out

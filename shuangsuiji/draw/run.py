@@ -14,7 +14,6 @@ An official draw appends a `draw` ledger entry; a trial writes files marked 试�
 
 from __future__ import annotations
 
-import itertools
 import os
 from datetime import datetime
 from pathlib import Path
@@ -35,8 +34,8 @@ from .allocation import default_reserves
 from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
 from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
                       interrupted_draws, nature_text)
-from .pool import read_details, read_pool_ids
-from .sampler import sample
+from .partition import sample_in_chunks
+from .pool import pool_positions, read_details, read_pool_ids
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
 
 REFERENCE = "consistent-sampler==1.0.10"
@@ -60,7 +59,7 @@ def draw_strata(pool: dict[str, list[str]], plan_strata: list[dict], seed: str) 
             raise VerifyFailed(f"池文件中「{s['name']}」层有 {len(ids)} 户，承诺记录为 {s['pool_size']} 户。")
         take = s["take"]
         n_res = s["reserves"] if "reserves" in s else default_reserves(take, len(ids))
-        tickets = sample(ids, seed, take + n_res) if take else []
+        tickets = sample_in_chunks(ids, seed, take + n_res) if take else []
         out.append({
             "name": s["name"],
             "pool_size": len(ids),
@@ -189,8 +188,9 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
     report(progress, "抽取", 0, 1)
     strata = draw_strata(ids, commitment["strata"], derived)
     report(progress, "抽取", 1, 1)
-    position = dict(zip((code for codes in ids.values() for code in codes), itertools.count()))
-    details = _load_details(ws, commitment, {c: position[c] for s in strata for c in s["selected"] + s["reserves"]})
+    wanted = pool_positions(ids, {s["name"]: s["selected"] + s["reserves"] for s in strata})
+    del ids  # the pool's id column is not needed past this point (a province pool: ~1.5 GB)
+    details = _load_details(ws, commitment, wanted)
 
     draw_no = len(previous) + 1
     if dry_run:

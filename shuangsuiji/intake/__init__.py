@@ -11,6 +11,9 @@ the instruction and example rows of office templates (skipped with a warning); c
 `parse_date` and the column converters (with the plan's `values:` maps); inspectors.py
 `read_inspectors`, `read_inspector_files`, `inspector_roles`, `neighbour_roles` (several files
 merged, an id on two rows rejects both);
-checks.py the roster summaries and the problems workbook of `ssj check`.
+checks.py the roster summaries and the problems workbook of `ssj check`;
+columnar.py the columnar path of a large CSV target roster (pyarrow columns, only odd rows through
+targets.py's per-row rules) giving targettable.py `TargetTable` (Arrow columns sorted by code,
+a read-only sequence of `Target`: `Rosters.targets` is a list or a TargetTable).
 targets.py and inspectors.py hold the per-roster rules. Uses core, sheets and plan.
 """

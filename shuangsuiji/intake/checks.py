@@ -13,6 +13,7 @@ from ..plan.load import LoadedPlan
 from ..sheets.writers import Sheet, write_xlsx
 from .records import REGNO, REGNO13
 from .rosters import Rosters
+from .targettable import TargetTable
 
 WORKBOOK = "问题清单.xlsx"
 PROBLEM_HEADERS = ["文件", "工作表", "行号", "列", "值", "问题", "严重程度"]
@@ -47,11 +48,34 @@ def file_summaries(rosters: Rosters) -> list[dict]:
 # -- summaries ------------------------------------------------------------------------------------
 def target_summary(rosters: Rosters) -> dict:
     ts = rosters.targets
+    if isinstance(ts, TargetTable):
+        return _column_summary(ts)
     return {"total": len(ts), "drawable": sum(t.drawable for t in ts), "not_drawable": sum(not t.drawable for t in ts),
             "regno": sum(t.code_kind == REGNO for t in ts), "regno13": sum(t.code_kind == REGNO13 for t in ts),
             "by_risk": _count(t.risk or "（未分类）" for t in ts), "by_type": _count(t.entity_type or "（空）" for t in ts),
             "by_state": _count(t.state or "（空）" for t in ts), "by_area": _count(t.area or "（空）" for t in ts),
             "by_industry": _count(t.industry or "（空）" for t in ts)}
+
+
+def _column_summary(ts: TargetTable) -> dict:
+    """target_summary from the columns: the same counts in the same order (count, then first seen)."""
+    import numpy as np
+
+    def count(field: str, empty: str) -> dict[str, int]:
+        enc = ts.ordered(field).combine_chunks().dictionary_encode()  # dictionary in first-seen order
+        n = np.bincount(enc.indices.to_numpy(zero_copy_only=False), minlength=len(enc.dictionary))
+        out: dict[str, int] = {}
+        for value, c in zip(enc.dictionary.to_pylist(), n.tolist()):
+            out[value or empty] = out.get(value or empty, 0) + c
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+    drawable = int(np.asarray(ts.ordered("drawable").to_numpy(), dtype=bool).sum())
+    kinds = count("code_kind", "")
+    return {"total": len(ts), "drawable": drawable, "not_drawable": len(ts) - drawable,
+            "regno": kinds.get(REGNO, 0), "regno13": kinds.get(REGNO13, 0),
+            "by_risk": count("risk", "（未分类）"), "by_type": count("entity_type", "（空）"),
+            "by_state": count("state", "（空）"), "by_area": count("area", "（空）"),
+            "by_industry": count("industry", "（空）")}
 
 
 def _count(values) -> dict[str, int]:

@@ -219,7 +219,19 @@ def _fast_valid(codes: list[str]) -> list[bool]:
         joined = "".join(codes[i] for i in idx)
     if not joined:
         return [False] * len(codes)
-    buf = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    valid = valid_uscc_matrix(np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18))
+    if idx is None:
+        return valid.tolist()
+    out = [False] * len(codes)
+    for i, ok in zip(idx, valid.tolist()):
+        out[i] = ok
+    return out
+
+
+def valid_uscc_matrix(buf):
+    """Per row of an (n, 18) uint8 matrix of upper-case ASCII codes: both check characters hold."""
+    import numpy as np
+
     vals = _LUT[0][buf]
     valid = (vals < 31).all(axis=1) & (buf[:, 2:8] >= 48).all(axis=1) & (buf[:, 2:8] <= 57).all(axis=1)
     total = (vals[:, :17].astype(np.int64) @ np.array(WEIGHTS, dtype=np.int64)) % 31
@@ -227,12 +239,7 @@ def _fast_valid(codes: list[str]) -> list[bool]:
     org = (_LUT[1][buf[:, 8:16]].astype(np.int64) @ np.array(ORG_WEIGHTS, dtype=np.int64)) % 11
     expect = np.where(org == 1, ord("X"), np.where(org == 0, ord("0"), 48 + 11 - org))
     valid &= expect == buf[:, 16]
-    if idx is None:
-        return valid.tolist()
-    out = [False] * len(codes)
-    for i, ok in zip(idx, valid.tolist()):
-        out[i] = ok
-    return out
+    return valid
 
 
 def _luts():

@@ -29,6 +29,7 @@ from .inspectors import (INSPECTOR_COLUMNS, InspectorIntake, inspector_roles, me
 from .records import Conflict, Inspector, RosterReport, Source, Target
 from .tables import FieldSpec, display_path, read_table
 from .targets import TARGET_COLUMNS, read_targets
+from .targettable import TargetTable
 
 CONFLICT_COLUMNS: dict[str, tuple[str, ...]] = {
     "inspector_id": ("执法证号", "工号", "执法人员证号", "人员编号", "执法证号/工号"),
@@ -42,7 +43,8 @@ DEFAULT_COLUMNS = {"targets": TARGET_COLUMNS, "inspectors": INSPECTOR_COLUMNS, "
 
 @dataclass
 class Rosters:
-    targets: list[Target] = field(default_factory=list)  # accepted, duplicates collapsed, sorted by code
+    targets: list[Target] | TargetTable = field(default_factory=list)  # accepted, duplicates collapsed,
+    # sorted by code; a TargetTable (a read-only sequence of Target over Arrow columns) for a large CSV
     inspectors: list[Inspector] = field(default_factory=list)  # accepted rows, roster order
     conflicts: list[Conflict] = field(default_factory=list)
     special_lists: dict[str, set[str]] = field(default_factory=dict)  # list name -> credit codes
@@ -99,7 +101,8 @@ def _collect(lp: LoadedPlan, progress) -> Rosters:
             intake = _read_officers(out, lp, neighbour_roles(plan, d.id), d.id)
             out.neighbours[d.id] = intake.inspectors if intake else []
     # None when the target roster could not be read: then "not in the roster" is not reported.
-    codes = set(map(attrgetter("credit_code"), out.targets)) if targets else None
+    needed = plan.rosters.conflicts or plan.rosters.special_lists
+    codes = _codes(out.targets) if targets and needed else None if not targets else set()
     if plan.rosters.conflicts:
         path = lp.resolve(plan.rosters.conflicts)
         found = _guard(out, "conflicts", path, lambda p: read_conflicts(p, lp, officers, codes))
@@ -109,6 +112,10 @@ def _collect(lp: LoadedPlan, progress) -> Rosters:
         out.special_lists[name] = found[0] if found else set()
     report(progress, "读取名录", 4, 4)
     return out
+
+
+def _codes(targets) -> set[str]:
+    return targets.codes() if isinstance(targets, TargetTable) else set(map(attrgetter("credit_code"), targets))
 
 
 def _read_officers(out: Rosters, lp: LoadedPlan, roles: dict, department: str | None = None):

@@ -7,19 +7,20 @@ every other column is converted once per distinct value (see cells.py). No per-r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, islice, repeat
+from operator import attrgetter, eq, itemgetter
 from pathlib import Path
 
 from ..core.errors import Problem
 from ..core.progress import report
 from ..plan.model import Plan
 from ..plan.rosters import RosterFile
-from . import cells
+from . import cells, columnar
 from .cells import Chunk
 from .codes import check_column, code_kind, excel_shows, number_cell_reason, problem_code
 from .records import RosterReport, Source, Target
 from .tables import FieldSpec, read_table
+from .targettable import TargetTable
 
 TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "统一社会信用代码(注册号)", "统一社会信用代码/注册号",
@@ -102,7 +103,7 @@ class _Rules:
 
 @dataclass
 class TargetIntake:
-    targets: list[Target]
+    targets: list[Target] | TargetTable  # sorted by code; a TargetTable from the columnar path
     report: RosterReport
     problems: list[Problem] = field(default_factory=list)
 
@@ -115,6 +116,22 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
                        plan_key="targets", sheet_option="targets_sheet", values=spec.values)
     rules = _Rules.of(plan)
     problems: list[Problem] = table.notes + _missing_column_warnings(table)
+    read = columnar.read_columnar(table, rules, problems, _targets_of, _collapse) if columnar.usable(table) else None
+    if read is not None:  # a large CSV: Arrow columns (columnar.py), the same rows reported
+        targets, rows_read, collapsed = read
+        report(progress, "读取检查对象名录", rows_read, rows_read)
+    else:
+        targets, rows_read, collapsed = _rows(table, rules, problems, progress)
+    problems.sort(key=lambda p: p.row or 0)
+    rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
+                       problems=problems, duplicates_collapsed=collapsed,
+                       column_map={k: table.headers[i] for k, i in table.columns.items()},
+                       headers=[h for h in table.headers if h])
+    return TargetIntake(targets, rep, problems)
+
+
+def _rows(table, rules: _Rules, problems: list[Problem], progress) -> tuple[list[Target], int, int]:
+    """The row path: chunks of rows as Python values, every rule per chunk column."""
     accepted: list[Target] = []
     rows_read, total = 0, table.total_rows or 0
     for rows, numbers in table.chunks():
@@ -123,12 +140,7 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
         rows_read += len(rows)
         report(progress, "读取检查对象名录", rows_read, max(total, rows_read))
     targets, collapsed = _collapse(accepted, problems, table)
-    problems.sort(key=lambda p: p.row or 0)
-    rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
-                       problems=problems, duplicates_collapsed=collapsed,
-                       column_map={k: table.headers[i] for k, i in table.columns.items()},
-                       headers=[h for h in table.headers if h])
-    return TargetIntake(targets, rep, problems)
+    return targets, rows_read, collapsed
 
 
 def _missing_column_warnings(table) -> list[Problem]:
@@ -220,23 +232,33 @@ def _licence(raw_name, raw_no) -> tuple[str, ...]:
 
 # -- duplicates -----------------------------------------------------------------------------------
 def _collapse(accepted: list[Target], problems: list[Problem], table) -> tuple[list[Target], int]:
-    """One Target per code. Consistent duplicates merge (licences joined) with one warning listing
-    every row; duplicates that disagree on a decisive field are rejected, every row an error."""
-    first: dict[str, Target] = {}
-    groups: dict[str, list[Target]] = {}
-    for t in accepted:
-        seen = first.setdefault(t.credit_code, t)
-        if seen is not t:
-            groups.setdefault(t.credit_code, [seen]).append(t)
-    collapsed = 0
-    for code, group in groups.items():
-        merged = _merge(group, problems, table)
-        if merged is None:
-            del first[code]
-        else:
-            first[code] = merged
-            collapsed += len(group) - 1
-    return [first[code] for code in sorted(first)], collapsed
+    """One Target per code, sorted by code. Consistent duplicates merge (licences joined) with one
+    warning listing every row; duplicates that disagree on a decisive field are rejected, every row
+    an error. Duplicates are found as equal neighbours after a stable sort by code (rows of one code
+    stay in row order): no dictionary of every code, and nothing but the duplicates is copied."""
+    order = sorted(accepted, key=attrgetter("credit_code"))
+    codes = list(map(attrgetter("credit_code"), order))
+    repeats = list(compress(range(1, len(codes)), map(eq, islice(codes, 1, None), codes)))
+    del codes
+    if not repeats:
+        return order, 0
+    out: list[Target] = []
+    collapsed, start, k = 0, 0, 0
+    while k < len(repeats):
+        first = repeats[k] - 1
+        end = repeats[k] + 1
+        k += 1
+        while k < len(repeats) and repeats[k] == end:
+            end += 1
+            k += 1
+        out += order[start:first]
+        merged = _merge(order[first:end], problems, table)
+        if merged is not None:
+            out.append(merged)
+            collapsed += end - first - 1
+        start = end
+    out += order[start:]
+    return out, collapsed
 
 
 def _merge(group: list[Target], problems: list[Problem], table) -> Target | None:

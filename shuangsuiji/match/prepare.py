@@ -166,7 +166,7 @@ def _targets(ws: Workspace, commitment: dict, codes: list[str]) -> list[Target]:
     path = ws.resolve(rec["path"])
     if not path.is_file() or sha256_file(path) != rec["sha256"]:
         raise VerifyFailed(f"对象明细文件 {rec['path']} 缺失或与承诺记录不一致。", hint="请从备份恢复该文件。")
-    headers, rows = read_details(path)
+    headers, rows = read_details(path, codes)  # only the drawn entities' lines are kept
     at = {f: headers.index(h) for f, h in DETAIL_FIELDS.items() if h in headers}
     out = []
     for code in codes:

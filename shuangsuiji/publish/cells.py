@@ -99,6 +99,29 @@ class CellReader:
         phrases.update({_key(c): c for c in FOLLOW_UPS})
         phrases.update({k: v for k, v in self._maps["follow_up"].items() if k})
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        self._texts: dict[int, tuple[dict, dict]] = {}  # id(known) -> (known, code_texts(known))
+        self._memo: dict[tuple, object] = {}  # (what, type, cell) -> answer: once per distinct cell
+
+    def _code_texts(self, known: dict[str, str]) -> dict[str, str]:
+        hit = self._texts.get(id(known))
+        if hit is None or hit[0] is not known:
+            hit = self._texts[id(known)] = (known, code_texts(known))
+        return hit[1]
+
+    def once(self, what, cell, compute):
+        """A column's cells repeat (a results sheet has a handful of distinct result, follow-up and
+        method values): each distinct cell is read once. Keyed by type too: 1, 1.0 and True differ."""
+        key = (what, type(cell), cell)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: never from a sheet, but read it anyway
+            return compute(cell)
+        if len(self._memo) > 200_000:  # free text in every row: keep memory bounded
+            self._memo.clear()
+        out = self._memo[key] = compute(cell)
+        return out
 
     def _mapped(self, field: str, part: str) -> list[str] | None:
         to = self._maps[field].get(_key(part))
@@ -107,7 +130,10 @@ class CellReader:
         return [str(to)] if isinstance(to, (str, int)) else [str(x) for x in to]
 
     def codes(self, cell, known: dict[str, str], field: str = "subcodes") -> tuple[str, ...]:
-        texts = code_texts(known)
+        return self.once((field, id(known)), cell, lambda c: self._codes(c, known, field))
+
+    def _codes(self, cell, known: dict[str, str], field: str) -> tuple[str, ...]:
+        texts = self._code_texts(known)
         out: list[str] = []
         whole = self._mapped(field, norm_text(cell)) if norm_text(cell) else None
         for part in ([] if whole else cell_parts(cell)):
@@ -121,6 +147,9 @@ class CellReader:
 
     def result(self, cell) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(result codes, problem types) of a result cell; a problem type found there implies A."""
+        return self.once("result", cell, self._result)
+
+    def _result(self, cell) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found = self.codes(cell, self._all, "result")
         subs = tuple(c for c in found if c in PROBLEM_SUBCODES)
         codes = [c for c in found if c not in PROBLEM_SUBCODES]
@@ -130,6 +159,9 @@ class CellReader:
 
     def follow_up(self, cell) -> list[str]:
         """Follow-up categories of a cell, in the order written; unknown parts kept as written."""
+        return list(self.once("follow_up", cell, self._follow_up))
+
+    def _follow_up(self, cell) -> tuple[str, ...]:
         text = re.sub(r"[ \t\u3000]+", "", norm_text(cell))
         if text.upper() in BLANK_WORDS:
             return []
@@ -162,9 +194,12 @@ class CellReader:
                 buf += text[i]
             i += 1
         add(buf)
-        return out
+        return tuple(out)
 
     def method(self, cell) -> str | None:
+        return self.once("method", cell, self._method)
+
+    def _method(self, cell) -> str | None:
         text = norm_text(cell)
         if not text:
             return None

@@ -264,7 +264,8 @@ def _read_row(cells: dict, row_no: int, how: Reading, where: dict):
         return Problem(reason=reason, file=shown, sheet=sheet, row=row_no, column=labels[f],
                        value=None if value in (None, "") else norm_text(value), code=code)
 
-    if not any(cell_parts(cells.get(f)) for f in _ENTRY_FIELDS):
+    once = how.cells.once  # each distinct cell of a column is read once (columns repeat their values)
+    if not any(once("parts", cells.get(f), cell_parts) for f in _ENTRY_FIELDS):
         return None, []  # an untouched template row (or a blank / note row)
     found: list[Problem] = []
     unreadable: set[str] = set()
@@ -277,7 +278,7 @@ def _read_row(cells: dict, row_no: int, how: Reading, where: dict):
         found.append(problem("credit_code", "未填写统一社会信用代码或注册号"))
         unreadable.add("credit_code")
     dept_cell = cells.get("department")
-    dept = how.depts.lookup(dept_cell) if norm_text(dept_cell) else where["file_dept"]
+    dept = once("department", dept_cell, how.depts.lookup) if norm_text(dept_cell) else where["file_dept"]
     if dept is None:
         if norm_text(dept_cell):
             found.append(problem("department", "检查部门不是计划中的部门（本单位平台的科室、所名可在计划文件 "
@@ -291,7 +292,7 @@ def _read_row(cells: dict, row_no: int, how: Reading, where: dict):
         found.append(problem("task_number", f"抽查任务编号与本任务（{task.number}）不符", number))
     dates: dict[str, date | None] = {}
     for f in ("inspected", "entered"):
-        dates[f], why = parse_date(cells.get(f))
+        dates[f], why = once("date", cells.get(f), parse_date)
         if why:
             found.append(problem(f, f"{labels[f]}：{why}", cells.get(f), code="bad_date"))
             unreadable.add(f)

@@ -1,0 +1,215 @@
+"""The freeze's pool over a `TargetTable` (columnar intake): build_pool's rules as column masks.
+
+`fill_strata` applies, to whole columns, exactly the sequence `pool.build_pool` applies per
+entity: scope (定向), registration state, no rule for the class, newly established, drawn
+recently (ledger), inspected recently (上次检查日期), the high-risk exemption. Each stratum
+then holds a `PoolView` — row numbers into the table, in code order — instead of a list of
+`Target`. The pool files are written from the columns (`csv_chunks`, `details_chunks`), bytes
+identical to the row writers of pool.py; a chunk that needs CSV quoting goes through the
+csv module as before. Counts, examples and their order are those of the per-entity loop.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+
+from ..intake.targettable import TargetTable, take_rows
+from .allocation import R_DRAWN, R_INSPECTED, R_NEW, R_NO_RULE, R_SCOPE, R_STATE, Stratum
+
+DETAIL_FIELDS = ("credit_code", "name", "entity_type", "industry", "address", "area", "state", "risk",
+                 "legal_rep", "phone")
+_TRAPS = "=+-@\t\r\n"  # sheets.fastxlsx escaped(): first characters that get a leading '
+
+
+class PoolView(Sequence):
+    """A stratum's pool as table rows of a TargetTable, listed in code order."""
+
+    def __init__(self, targets: TargetTable, rows):
+        self.targets, self.rows = targets, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(self.targets.targets(self.rows[i]))
+        return next(self.targets.targets([int(self.rows[i])]))
+
+    def __iter__(self):
+        return self.targets.targets(self.rows)
+
+    def _chunks(self, size: int, fields):
+        table = self.targets.table.select(list(fields))  # only the columns written
+        for start in range(0, len(self.rows), size):
+            yield take_rows(table, self.rows[start:start + size])
+
+    def csv_chunks(self, stratum: str, size: int):
+        """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        for part in self._chunks(size, ("credit_code", "name")):
+            code, name = part.column("credit_code"), part.column("name")
+            trap = pc.is_in(pc.utf8_slice_codeunits(name, 0, 1), pa.array(list(_TRAPS)))
+            name = pc.if_else(trap, pc.binary_join_element_wise("'", name, ""), name)
+            quote = any(ch in stratum for ch in ',"\r\n') or any(
+                pc.any(pc.match_substring_regex(c, '[,"\r\n]')).as_py() for c in (code, name))
+            if quote:
+                buf = io.StringIO()
+                csv.writer(buf, lineterminator="\r\n").writerows(
+                    zip([stratum] * len(part), code.to_pylist(), name.to_pylist()))
+                yield buf.getvalue().encode("utf-8")
+            else:
+                yield _joined([stratum + ",", code, ",", name, "\r\n"])
+
+    def details_chunks(self, size: int):
+        """pool_details.tsv lines: ten tab-separated cells, tabs and line breaks made spaces."""
+        import pyarrow.compute as pc
+
+        for part in self._chunks(size, DETAIL_FIELDS):
+            cells = [_escaped(_flat(part.column(f))) for f in DETAIL_FIELDS]
+            yield _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+
+
+def _escaped(col):
+    """sheets.fastxlsx.escaped() over a column: a cell starting with = + - @ gets a leading '
+    (after _flat no cell starts with a tab or a line break)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trap = pc.is_in(pc.utf8_slice_codeunits(col, 0, 1), pa.array(list(_TRAPS)))
+    if not pc.any(trap).as_py():
+        return col
+    return pc.if_else(trap, pc.binary_join_element_wise("'", col, ""), col)
+
+
+def _flat(col):
+    """Tabs and line breaks inside a cell become spaces (pool._detail_line)."""
+    import pyarrow.compute as pc
+
+    for ch in "\t\n\r":
+        if pc.any(pc.match_substring(col, ch)).as_py():
+            col = pc.replace_substring(col, ch, " ")
+    return col
+
+
+def _joined(pieces) -> bytes:
+    """Concatenate, row by row, string columns and constant strings; the bytes of all rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = pc.binary_join_element_wise(*pieces, "")
+    lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
+    if not len(lines):
+        return b""
+    import numpy as np
+
+    off = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset:lines.offset + len(lines) + 1]
+    return lines.buffers()[2].to_pybytes()[off[0]:off[-1]]
+
+
+def fill_strata(targets: TargetTable, task, strata: list[Stratum], class_to: dict, unassigned: Stratum, *,
+                special: set[str] | None, drawn: dict, since: date | None, new_after: date | None,
+                high: set[str], exempt_high: bool) -> tuple[int, dict[str, list[str]]]:
+    """Fill each stratum's in_roster, excluded and pool (a PoolView); (out_of_scope, examples)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = targets.table
+    n = t.num_rows
+    everyone = [*strata, unassigned]
+    index = {s.name: i for i, s in enumerate(strata)}
+    order = targets.order  # the targets' rows, in code order; other rows of the table are not targets
+    distinct = pc.unique(t.column("risk"))
+    where = [index.get(class_to.get(r, class_to.get(""))) for r in distinct.to_pylist()]
+    lookup = np.array([len(strata) if w is None else w for w in where] or [0], dtype=np.int64)
+    at = pc.index_in(t.column("risk"), value_set=distinct)
+    stratum = lookup[np.asarray(at.to_numpy(zero_copy_only=False), dtype=np.int64)] if n else np.zeros(0, np.int64)
+    codes = t.column("credit_code")
+    target = np.zeros(n, dtype=bool)
+    target[order] = True
+    counts = np.bincount(stratum[target], minlength=len(everyone))
+    for s, c in zip(everyone, counts):
+        s.in_roster += int(c)
+
+    scoped = _in_scope(t, task, special, n)
+    out_of_scope = int((target & ~scoped).sum())
+    rem = target.copy()  # still in the pool
+    examples: dict[str, list[str]] = {}
+    firsts: list[tuple[int, str, list[str]]] = []
+
+    def exclude(mask, reason: str, with_examples: bool = True) -> None:
+        nonlocal rem
+        mask = mask & rem
+        rem = rem & ~mask
+        for s, c in zip(everyone, np.bincount(stratum[mask], minlength=len(everyone))):
+            if c:
+                s.excluded[reason] += int(c)
+        hit = np.flatnonzero(mask[order])[:5]  # positions in code order
+        if with_examples and len(hit):
+            firsts.append((int(hit[0]), reason, take_rows(t.select(["credit_code"]), order[hit]).column(0).to_pylist()))
+
+    exclude(~scoped, R_SCOPE, with_examples=False)
+    exclude(~_bools(t.column("drawable")), R_STATE)
+    exclude(stratum == len(strata), R_NO_RULE)
+    if new_after is not None:
+        exclude(_days(t.column("established")) > np.datetime64(new_after), R_NEW)
+    if since is not None:
+        subject = np.ones(n, dtype=bool)
+        if exempt_high:
+            subject = ~_bools(pc.is_in(t.column("risk"), pa.array(sorted(high), pa.string())))
+        window = {c for c, d in drawn.items() if since <= d.when <= task.draw_date}
+        exclude(subject & _bools(pc.is_in(codes, pa.array(sorted(window), pa.string()))), R_DRAWN)
+        last = _days(t.column("last_inspected"))
+        exclude(subject & (last >= np.datetime64(since)) & (last <= np.datetime64(task.draw_date)), R_INSPECTED)
+    for first, reason, found in sorted(firsts):
+        examples[reason] = found
+    in_order = stratum[order]
+    still = rem[order]
+    for i, s in enumerate(strata):
+        s.pool = PoolView(targets, order[still & (in_order == i)])
+    return out_of_scope, examples
+
+
+def _bools(col):
+    import numpy as np
+
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _days(col):
+    import numpy as np
+
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+
+
+def _in_scope(t, task, special: set[str] | None, n: int):
+    """pool._in_scope as a mask: exact type, industry and area; licence text; the special list."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    scope = task.scope
+    ok = np.ones(n, dtype=bool)
+    if not scope.directed:
+        return ok
+    for field, allowed in (("entity_type", scope.entity_types), ("industry", scope.industries),
+                           ("area", scope.areas)):
+        if allowed:
+            ok &= _bools(pc.is_in(t.column(field), pa.array(list(allowed), pa.string())))
+    if scope.licence:
+        lic = t.column("licences").combine_chunks()
+        hit = np.zeros(n, dtype=bool)
+        flat = pc.list_flatten(lic)
+        if len(flat):
+            parents = pc.list_parent_indices(lic).to_numpy(zero_copy_only=False)
+            hit[parents[_bools(pc.match_substring(flat, scope.licence))]] = True
+        ok &= hit
+    if scope.special_list is not None:
+        ok &= (_bools(pc.is_in(t.column("credit_code"), pa.array(sorted(special), pa.string())))
+               if special is not None else np.zeros(n, dtype=bool))
+    return ok

@@ -1,0 +1,121 @@
+"""`TargetTable`: the accepted targets of a large roster as Arrow columns, sorted by code.
+
+What columnar intake (columnar.py) gives out instead of a list of `Target`: one Arrow column per
+Target field (licences a list column, dates date32, the Excel row number an int32), sorted by
+credit code, codes unique. It behaves as a read-only sequence of `Target` (len, index, iteration
+in code order): a `Target` object is made only for a row somebody asks for, a chunk at a time,
+so code written for lists keeps working. The freeze's pool (draw/poolcols.py) and the roster
+summary use the columns directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from .records import Source, Target
+
+FIELDS = ("credit_code", "name", "code_kind", "entity_type", "industry", "address", "legal_rep", "phone",
+          "reg_authority", "area", "state", "drawable", "established", "risk", "licences", "last_inspected")
+TEXT_FIELDS = ("credit_code", "name", "code_kind", "entity_type", "industry", "address", "legal_rep", "phone",
+               "reg_authority", "area", "state", "risk")
+CHUNK = 65_536  # Targets made at a time when iterating
+
+
+def schema():
+    import pyarrow as pa
+
+    return pa.schema([*((f, pa.string()) for f in TEXT_FIELDS[:11]), ("drawable", pa.bool_()),
+                      ("established", pa.date32()), ("risk", pa.string()), ("licences", pa.list_(pa.string())),
+                      ("last_inspected", pa.date32()), ("row", pa.int32())])
+
+
+def to_arrow(targets: Sequence[Target]):
+    """An Arrow table (schema()) of Target objects (the few rows intake handled one by one)."""
+    import pyarrow as pa
+
+    cols = {f: [getattr(t, f) for t in targets] for f in FIELDS}
+    cols["licences"] = [list(x) for x in cols["licences"]]
+    cols["row"] = [t.source.row for t in targets]
+    return pa.table(cols, schema=schema())
+
+
+def take_rows(table, rows):
+    """table.take(rows) without Arrow's copy of every chunked column per call: each column's
+    chunks are taken from directly (rows in any order), then the pieces are put in `rows` order."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = np.asarray(rows, dtype=np.int64)
+    ahead = np.argsort(rows, kind="stable")
+    ordered = rows[ahead]
+    back = np.empty_like(ahead)
+    back[ahead] = np.arange(len(ahead))
+    back = pa.array(back)
+    cols = []
+    for col in table.columns:
+        bounds = np.cumsum([0] + [len(c) for c in col.chunks])
+        cut = np.searchsorted(ordered, bounds)
+        parts = [col.chunk(i).take(pa.array(ordered[cut[i]:cut[i + 1]] - bounds[i]))
+                 for i in range(col.num_chunks) if cut[i + 1] > cut[i]]
+        got = pa.concat_arrays(parts) if parts else pa.array([], type=col.type)
+        cols.append(got.take(back))
+    return pa.Table.from_arrays(cols, schema=table.schema)
+
+
+class TargetTable(Sequence):
+    """Accepted targets as columns (see the module docstring). `table` follows schema();
+    `order` (numpy int64) lists the rows that are targets, in credit-code order (codes unique);
+    None = every row, already in that order. Rows outside `order` (rejected, collapsed) stay in
+    the table unseen: nothing is copied to drop them. `file`/`sheet` are every row's Source."""
+
+    def __init__(self, table, file: str, sheet: str | None, order=None):
+        import numpy as np
+
+        self.table = table
+        self.order = np.arange(table.num_rows, dtype=np.int64) if order is None else order
+        self.file, self.sheet = file, sheet
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(self.targets(self.order[i]))
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return next(self.targets(self.order[i:i + 1] if i >= 0 else self.order[[i]]))
+
+    def __iter__(self) -> Iterator[Target]:
+        return self.targets(self.order)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (TargetTable, list)) and len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None
+
+    def column(self, name: str):
+        """A column in table order (use `ordered` for code order)."""
+        return self.table.column(name)
+
+    def ordered(self, name: str):
+        """A column of the targets, in code order."""
+        return take_rows(self.table.select([name]), self.order).column(0)
+
+    def codes(self) -> set[str]:
+        return set(self.ordered("credit_code").to_pylist())
+
+    def targets(self, rows) -> Iterator[Target]:
+        """Targets of the given table rows (numpy or list, in the order given), a chunk at a time."""
+        import pyarrow as pa
+
+        for start in range(0, len(rows), CHUNK):
+            yield from self._make(take_rows(self.table, rows[start:start + CHUNK]))
+
+    def _make(self, part) -> list[Target]:
+        cols = [part.column(f).to_pylist() for f in FIELDS]
+        lic = FIELDS.index("licences")
+        cols[lic] = map(tuple, cols[lic])
+        file, sheet = self.file, self.sheet
+        sources = [Source(file, sheet, r) for r in part.column("row").to_pylist()]
+        return [Target(*values, source=src) for *values, src in zip(*cols, sources)]
