@@ -26,11 +26,13 @@ from shuangsuiji.plan.model import StratumRule
 
 NOW = {"SSJ_NOW": "2026-04-08T09:30:00+08:00"}
 
-# Produced on main @ 8f59f0c (before streaming): see the module docstring.
+# Produced on main @ 8f59f0c (before streaming): see the module docstring. The 200k details hash
+# was produced again on main @ 4d59f4f, still whole-file, after pool_details became internal and
+# formula-escaped (issue 11): the streamed writers must give those bytes.
 SAMPLE_T01 = {"pool": "591e98a367cc5d369841d6b03e8a593923f045e8c65adc1952c3887aaa5177b2",
               "details": "a31a3aac455b6b0864d4a514dd9eef6ca20900fbbb5a288075c9f8e50b3325eb"}
 GENERATED_200K = {"pool": "cb7bf46d21aac27c4fc33e1468e68936104628674f58b85f69b32c114e1f923b",
-                  "details": "3d8eb70381a790aee6921512945e0fa81a11b6079adae7a92da75f94caa808bf",
+                  "details": "513fb2ad96d0bc257d612ae00a15877724759c983250a92fd7fb44110f81d39a",
                   "pool_size": 173_756}
 
 
