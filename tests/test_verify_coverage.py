@@ -145,3 +145,17 @@ def test_substitution_reason_must_come_from_the_list_and_a_new_list_version_is_p
     path = tmp_path / "out/T01/draw-list-2/公示名单.csv"
     path.write_bytes(path.read_bytes().replace(s["reserves"][0].encode(), s["reserves"][1].encode()))
     assert any("draw-list-2" in f for f in _by_status(_verify(invoke), "fail"))
+
+
+def test_every_ledger_kind_has_a_chinese_name_in_findings():
+    """Findings name the act in Chinese (任务 T01 的登记), never the ledger's English kind."""
+    import re
+    from pathlib import Path
+
+    from shuangsuiji.draw.history import KIND_TEXT
+
+    root = Path(__file__).resolve().parents[1] / "shuangsuiji"
+    kinds = {k for p in root.rglob("*.py")
+             for k in re.findall(r'ledger\(\)\.append\(\s*"([a-z_]+)"', p.read_text(encoding="utf-8"))}
+    assert {"freeze", "draw", "match", "publish", "mark"} <= kinds
+    assert sorted(kinds - set(KIND_TEXT)) == []

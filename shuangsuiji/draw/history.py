@@ -178,7 +178,7 @@ def verify_list_versions(ws: Workspace) -> Report | None:
 # --------------------------------------------------------------------------- findings
 
 KIND_TEXT = {"freeze": "固定名录", "draw": "抽取", "substitution": "递补", "match": "匹配", "publish": "发布",
-             "recovery": "中断恢复"}
+             "recovery": "中断恢复", "mark": "登记"}
 
 
 def _time_findings(rep: Report, e: dict, before: dict | None) -> None:
