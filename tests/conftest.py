@@ -37,6 +37,18 @@ def invoke(monkeypatch):
     return _invoke
 
 
+@pytest.fixture
+def frozen(tmp_path, invoke, monkeypatch):
+    """A workspace with T01 frozen on 2026-04-07; the clock then stands on the draw date."""
+    from draw_helpers import at, make_workspace, set_now
+
+    plan = make_workspace(tmp_path)
+    set_now(monkeypatch, at(2026, 4, 7))
+    assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
+    set_now(monkeypatch, at(2026, 4, 8))
+    return plan
+
+
 @pytest.fixture(autouse=True)
 def _columnar_intake_for_every_csv_roster(monkeypatch):
     """Every CSV target roster of the suite takes the columnar path (intake/columnar.py), which

@@ -102,3 +102,11 @@ def set_now(monkeypatch, moment: datetime) -> None:
 SEED = "38201749561028374619"
 
 __all__ = ["PLAN", "SEED", "at", "code", "make_workspace", "officer_rows", "roster_rows", "set_now"]
+
+
+OTHER_SEED = "70615243987012364518"  # a second strong seed, never SEED
+
+
+def draw_json(invoke, plan, *extra, seed=SEED, task="T01"):
+    """`ssj draw --json` of a task with a seed source, as the official-acts tests call it."""
+    return invoke("draw", "--plan", plan, "--task", task, "--seed", seed, "--seed-source", "掷骰", "--json", *extra)

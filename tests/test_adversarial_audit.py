@@ -6,28 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from draw_helpers import OTHER_SEED as OTHER
 from draw_helpers import SEED, at, make_workspace, set_now
+from draw_helpers import draw_json as _draw
 from test_crash_recovery import ssj
 
 from shuangsuiji.core.recovery import CRASH_EXIT
-
 from shuangsuiji.core.workspace import Workspace
 from shuangsuiji.draw.seeds import seed_weaknesses
-
-OTHER = "70615243987012364518"
-
-
-@pytest.fixture
-def frozen(tmp_path, invoke, monkeypatch):
-    plan = make_workspace(tmp_path)
-    set_now(monkeypatch, at(2026, 4, 7))
-    assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
-    set_now(monkeypatch, at(2026, 4, 8))
-    return plan
-
-
-def _draw(invoke, plan, *extra, seed=SEED, task="T01"):
-    return invoke("draw", "--plan", plan, "--task", task, "--seed", seed, "--seed-source", "掷骰", "--json", *extra)
 
 
 @pytest.mark.parametrize("seed", ["--------------------", "！！！！！！！！！！！！！！！！！！！！！",
@@ -102,9 +88,9 @@ def test_a_task_renamed_with_a_look_alike_number_cannot_be_drawn_again(frozen, t
 
 
 def test_two_tasks_with_look_alike_numbers_are_refused_in_the_plan(tmp_path):
-    from shuangsuiji.core.errors import InputInvalid
     from draw_helpers import PLAN
 
+    from shuangsuiji.core.errors import InputInvalid
     from shuangsuiji.plan.load import load_plan
 
     plan = make_workspace(tmp_path, plan=PLAN.replace("number: 测试〔2026〕2号", "number: 测试〔2026〕１号"))

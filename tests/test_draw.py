@@ -21,16 +21,6 @@ from shuangsuiji.draw.pool import read_pool_csv
 from shuangsuiji.draw.run import check_seed, default_reserves, draw_strata
 
 
-@pytest.fixture
-def frozen(tmp_path, invoke, monkeypatch):
-    """A workspace with T01 frozen on 2026-04-07; the clock then stands on the draw date."""
-    plan = make_workspace(tmp_path)
-    set_now(monkeypatch, at(2026, 4, 7))
-    assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
-    set_now(monkeypatch, at(2026, 4, 8))
-    return plan
-
-
 def _draw(invoke, plan, *extra, seed=SEED):
     return invoke("draw", "--plan", plan, "--task", "T01", "--seed", seed, "--seed-source", "5 人掷骰", "--json", *extra)
 

@@ -9,25 +9,12 @@ import os
 import stat
 
 import pytest
+from draw_helpers import OTHER_SEED as OTHER
 from draw_helpers import SEED, at, make_workspace, roster_rows, set_now
+from draw_helpers import draw_json as _draw
 
 from shuangsuiji.core.workspace import Workspace
 from shuangsuiji.draw.seeds import seed_weaknesses
-
-OTHER = "70615243987012364518"
-
-
-@pytest.fixture
-def frozen(tmp_path, invoke, monkeypatch):
-    plan = make_workspace(tmp_path)
-    set_now(monkeypatch, at(2026, 4, 7))
-    assert invoke("freeze", "--plan", plan, "--task", "T01").exit_code == 0
-    set_now(monkeypatch, at(2026, 4, 8))
-    return plan
-
-
-def _draw(invoke, plan, *extra, seed=SEED, task="T01"):
-    return invoke("draw", "--plan", plan, "--task", task, "--seed", seed, "--seed-source", "掷骰", "--json", *extra)
 
 
 @pytest.mark.parametrize("seed, said", [
