@@ -96,6 +96,23 @@ def test_every_trap_reads_the_same_both_ways(tmp_path, monkeypatch, encoding):
     assert code(35) not in by and by[code(36)].licences == ("JY3",) and by[code(37)].licences == ("卫生许可证",)
 
 
+def test_neighbouring_duplicate_groups_collapse_the_same_both_ways(tmp_path, monkeypatch):
+    """Groups of duplicates next to each other in code order (merged, rejected, merged, a triple),
+    scattered through the file: each merged row takes its group's place, a rejected group leaves none."""
+    rows = _rows(
+        target(60, 许可证编号="A1"), target(61), target(62, 属地监管所="南滩所"), target(63),
+        target(60, 许可证编号="A2"), target(62, 属地监管所="总寨所"), target(61), target(64),
+        target(63), target(60, 许可证编号="A3"), target(65),
+    )
+    fast, slow = _both(tmp_path, monkeypatch, rows)
+    _same(fast, slow)
+    codes = [t.credit_code for t in fast.targets]
+    assert codes == sorted(codes) and code(62) not in codes
+    assert [code(n) for n in (60, 61, 63, 64, 65)] == codes
+    assert len(fast.targets[0].licences) == 3 and fast.targets[0].licences == slow.targets[0].licences
+    assert sorted(p.row for p in fast.problems if p.code == "duplicate_conflict") == [4, 7]
+
+
 def test_a_plain_large_roster_reads_the_same_both_ways(tmp_path, monkeypatch):
     rows = _rows(*(target(i, 信用风险分类=("低", "一般", "高", "")[i % 4], 登记状态=("存续", "注销")[i % 7 == 0],
                           成立日期=date(2000 + i % 25, 1 + i % 12, 1 + i % 28), 许可证名称=("", "食品")[i % 2],

@@ -228,15 +228,35 @@ def _fast_valid(codes: list[str]) -> list[bool]:
     return out
 
 
-def valid_uscc_matrix(buf):
-    """Per row of an (n, 18) uint8 matrix of upper-case ASCII codes: both check characters hold."""
+def valid_uscc_matrix(buf, block: int = 1 << 18):
+    """Per row of an (n, 18) uint8 matrix of upper-case ASCII codes: both check characters hold.
+
+    Worked through `block` rows at a time with small integer types, so memory stays a few MB
+    above the matrix itself at any n (a 20-million-row roster included).
+    """
+    import numpy as np
+
+    out = np.empty(len(buf), dtype=bool)
+    for start in range(0, len(buf), block):
+        out[start:start + block] = _valid_block(buf[start:start + block])
+    return out
+
+
+def _valid_block(buf):
     import numpy as np
 
     vals = _LUT[0][buf]
-    valid = (vals < 31).all(axis=1) & (buf[:, 2:8] >= 48).all(axis=1) & (buf[:, 2:8] <= 57).all(axis=1)
-    total = (vals[:, :17].astype(np.int64) @ np.array(WEIGHTS, dtype=np.int64)) % 31
-    valid &= ((31 - total) % 31) == vals[:, 17]
-    org = (_LUT[1][buf[:, 8:16]].astype(np.int64) @ np.array(ORG_WEIGHTS, dtype=np.int64)) % 11
+    digits = buf[:, 2:8]
+    valid = (vals < 31).all(axis=1) & ((digits >= 48) & (digits <= 57)).all(axis=1)
+    total = np.zeros(len(buf), dtype=np.int32)
+    for i, w in enumerate(WEIGHTS):
+        total += vals[:, i].astype(np.int32) * w
+    valid &= ((31 - total % 31) % 31) == vals[:, 17]
+    org_vals = _LUT[1][buf[:, 8:16]]
+    org = np.zeros(len(buf), dtype=np.int32)
+    for i, w in enumerate(ORG_WEIGHTS):
+        org += org_vals[:, i].astype(np.int32) * w
+    org %= 11
     expect = np.where(org == 1, ord("X"), np.where(org == 0, ord("0"), 48 + 11 - org))
     valid &= expect == buf[:, 16]
     return valid

@@ -21,6 +21,7 @@ import sys
 
 from ..core.errors import Problem
 from .cells import Chunk, parse_date
+from .codeorder import code_order, fixed_bytes, mask
 from .codes import valid_uscc_matrix
 from .records import USCC
 from .targettable import TargetTable, schema, to_arrow
@@ -89,7 +90,7 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
             dates[f] = pa.nulls(n, pa.date32())
 
     # -- odd rows: today's per-row rules ----------------------------------------------------------
-    odd_idx = np.flatnonzero(~_np(plain)).tolist()
+    odd_idx = np.flatnonzero(~mask(plain)).tolist()
     odd: list = []
     for start in range(0, len(odd_idx), 65_536):
         part = pa.array(odd_idx[start:start + 65_536], type=pa.int64())
@@ -102,17 +103,11 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
                       **text, "state": state, "drawable": drawable, "established": dates["established"],
                       "risk": risk, "licences": _licences(col, n), "last_inspected": dates["last_inspected"],
                       "row": numbers}, schema=schema())  # every row; only the plain ones are kept
-    keep = _np(plain)
+    keep = mask(plain)
     if odd:
         clean = pa.concat_tables([clean, to_arrow(odd)])
         keep = np.concatenate([keep, np.ones(len(odd), dtype=bool)])
     return _collapsed(clean, keep, table, collapse, problems, n)
-
-
-def _np(mask):
-    import numpy as np
-
-    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _read(table):
@@ -155,21 +150,26 @@ def _blank(data):
 
 
 def _valid_codes(code):
-    """True where a code is 18 ASCII characters passing both check characters."""
+    """True where a code is 18 ASCII characters passing both check characters.
+
+    Chunk by chunk: where every code of a chunk is 18 ASCII bytes (the common case) its data
+    buffer *is* the (n, 18) matrix, read in place; other chunks gather their 18-byte codes first.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    shape = _np(pc.and_(pc.equal(pc.binary_length(code), 18), pc.string_is_ascii(code)))
-    idx = np.flatnonzero(shape)
-    ok = np.zeros(len(code), dtype=bool)
-    if len(idx):
-        fixed = pc.take(code, pa.array(idx))
-        fixed = fixed.combine_chunks() if isinstance(fixed, pa.ChunkedArray) else fixed
-        offsets = np.frombuffer(fixed.buffers()[1], dtype=np.int32)[fixed.offset:fixed.offset + len(fixed) + 1]
-        raw = np.frombuffer(fixed.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-        ok[idx] = valid_uscc_matrix(raw.reshape(-1, 18))
-    return pa.array(ok)
+    parts = []
+    for chunk in (code.chunks if isinstance(code, pa.ChunkedArray) else [code]):
+        ok = np.zeros(len(chunk), dtype=bool)
+        shape = mask(pc.and_(pc.equal(pc.binary_length(chunk), 18), pc.string_is_ascii(chunk)))
+        if shape.all():
+            ok = valid_uscc_matrix(fixed_bytes(chunk))
+        elif shape.any():
+            idx = np.flatnonzero(shape)
+            ok[idx] = valid_uscc_matrix(fixed_bytes(chunk.take(pa.array(idx))))
+        parts.append(ok)
+    return pa.array(np.concatenate(parts) if parts else np.zeros(0, dtype=bool))
 
 
 def _mapped(column, convert, kind=None):
@@ -203,43 +203,50 @@ def _licences(col: dict, n: int):
     both = pc.binary_join_element_wise(name, "（", no, "）", "")
     text = pc.if_else(has_no, pc.if_else(has_name, both, no), name)
     present = pc.or_(has_name, has_no)
-    offsets = np.concatenate([[0], np.cumsum(_np(present), dtype=np.int32)])
+    offsets = np.concatenate([[0], np.cumsum(mask(present), dtype=np.int32)])
     values = pc.filter(text, present)
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
 
-def _kept_order(both, keep):
-    """Row indices of the kept rows in code order (one sort of the code column)."""
-    import pyarrow.compute as pc
-
-    order = pc.sort_indices(both.column("credit_code")).to_numpy()
-    return order[keep[order]]
-
-
 def _collapsed(both, keep, table, collapse, problems, rows_read: int):
-    """Duplicate codes (equal neighbours after a sort by code) collapsed by targets._collapse.
-    The table is not copied: the TargetTable keeps the kept rows' order."""
+    """Duplicate codes (equal neighbours in code order) collapsed by targets._collapse.
+
+    The table is not copied: the TargetTable keeps the kept rows' order. One sort: each merged
+    row takes the place of its group, whose rows are contiguous in that order."""
+    import numpy as np
+    import pyarrow as pa
+
+    codes = both.column("credit_code")
+    order, dup = code_order(codes, np.flatnonzero(keep))
+    collapsed = 0
+    if dup.any():
+        rows_at = order[dup]  # the duplicates' rows, grouped by code
+        group = TargetTable(both.take(pa.array(rows_at)), table.display, table.sheet)
+        rows = sorted(group, key=lambda t: t.source.row)  # the order the row path meets them
+        merged, collapsed = collapse(rows, problems, table)
+        start = np.flatnonzero(dup & ~np.concatenate([[False], dup[:-1]]) | _new_code(codes, order, dup))
+        firsts = codes.take(pa.array(order[start])).to_pylist()
+        at = {t.credit_code: both.num_rows + i for i, t in enumerate(merged)}
+        final = order.copy()
+        final[dup] = -1
+        final[start] = [at.get(code, -1) for code in firsts]  # -1: the group was rejected
+        order = final[final >= 0]
+        both = pa.concat_tables([both, to_arrow(merged)])
+    return TargetTable(both, table.display, table.sheet, order), rows_read, collapsed
+
+
+def _new_code(codes, order, dup):
+    """In code order: True where a duplicate's code differs from the previous row's (the first row
+    of a group that directly follows another group)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    order = _kept_order(both, keep)
-    collapsed = 0
-    if len(order) > 1:
-        codes = both.column("credit_code").take(pa.array(order)).combine_chunks()
-        same = pc.equal(codes.slice(1), codes.slice(0, len(codes) - 1)).to_numpy(zero_copy_only=False)
-        if same.any():
-            dup = np.zeros(len(codes), dtype=bool)
-            dup[1:] |= same
-            dup[:-1] |= same
-            rows_at = order[dup]  # the duplicates' rows
-            group = TargetTable(both.take(pa.array(rows_at)), table.display, table.sheet)
-            rows = sorted(group, key=lambda t: t.source.row)  # the order the row path meets them
-            merged, collapsed = collapse(rows, problems, table)
-            keep = keep.copy()
-            keep[rows_at] = False
-            both = pa.concat_tables([both, to_arrow(merged)])
-            keep = np.concatenate([keep, np.ones(len(merged), dtype=bool)])
-            order = _kept_order(both, keep)
-    return TargetTable(both, table.display, table.sheet, order), rows_read, collapsed
+    out = np.zeros(len(order), dtype=bool)
+    both_dup = np.flatnonzero(dup[1:] & dup[:-1]) + 1  # a duplicate right after a duplicate
+    if len(both_dup):
+        here = codes.take(pa.array(order[both_dup]))
+        before = codes.take(pa.array(order[both_dup - 1]))
+        out[both_dup] = mask(pc.not_equal(here, before))
+    return out
