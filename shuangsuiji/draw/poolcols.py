@@ -43,35 +43,109 @@ class PoolView(Sequence):
 
     def _chunks(self, size: int, fields):
         table = self.targets.table.select(list(fields))  # only the columns written
+        size = max(size, MIN_CHUNK)  # fewer, larger gathers: each one visits every chunk of the table
         for start in range(0, len(self.rows), size):
             yield take_rows(table, self.rows[start:start + size])
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
+        traps = _traps(self.targets, "name")
         for part in self._chunks(size, ("credit_code", "name")):
             code, name = part.column("credit_code"), part.column("name")
-            trap = pc.is_in(pc.utf8_slice_codeunits(name, 0, 1), pa.array(list(_TRAPS)))
-            name = pc.if_else(trap, pc.binary_join_element_wise("'", name, ""), name)
-            quote = any(ch in stratum for ch in ',"\r\n') or any(
-                pc.any(pc.match_substring_regex(c, '[,"\r\n]')).as_py() for c in (code, name))
-            if quote:
+            if traps:
+                name = _escaped(name)
+            lines = None if any(ch in stratum for ch in ',"\r\n') else _csv_lines(
+                [pa.repeat(stratum, len(part)), code, name], ",", "\r\n")
+            if lines is None:  # a cell that needs quoting: the csv module, as the row writer
                 buf = io.StringIO()
                 csv.writer(buf, lineterminator="\r\n").writerows(
                     zip([stratum] * len(part), code.to_pylist(), name.to_pylist()))
-                yield buf.getvalue().encode("utf-8")
-            else:
-                yield _joined([stratum + ",", code, ",", name, "\r\n"])
+                lines = buf.getvalue().encode("utf-8")
+            yield lines
 
     def details_chunks(self, size: int):
         """pool_details.tsv lines: ten tab-separated cells, tabs and line breaks made spaces."""
-        import pyarrow.compute as pc
-
+        breaks = {f: _has_break(self.targets, f) for f in DETAIL_FIELDS}
+        traps = {f: _traps(self.targets, f) for f in DETAIL_FIELDS}
         for part in self._chunks(size, DETAIL_FIELDS):
-            cells = [_escaped(_flat(part.column(f))) for f in DETAIL_FIELDS]
-            yield _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+            cells = []
+            for f in DETAIL_FIELDS:
+                col = _flat(part.column(f)) if breaks[f] else part.column(f)
+                cells.append(_escaped(col) if traps[f] or breaks[f] else col)
+            lines = _csv_lines(cells, "\t", "\n")
+            yield lines if lines is not None else _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+
+
+MIN_CHUNK = 1 << 19  # rows gathered at a time for the pool files (~100 MB of text at most)
+
+
+def _flags(targets: TargetTable) -> dict:
+    """Per-table cache of the column checks below (computed once per column, not per chunk)."""
+    if not hasattr(targets, "_pool_flags"):
+        targets._pool_flags = {}
+    return targets._pool_flags
+
+
+def _has_break(targets: TargetTable, field: str) -> bool:
+    """Could a cell of the column hold a tab or a line break (then chunks go through _flat)?
+    A byte search of each chunk's text buffer (conservative: bytes outside a slice count too)."""
+    key = ("break", field)
+    flags = _flags(targets)
+    if key not in flags:
+        flags[key] = any(ch in data for data in _data_buffers(targets.table.column(field)) for ch in (b"\t", b"\r", b"\n"))
+    return flags[key]
+
+
+def _traps(targets: TargetTable, field: str) -> bool:
+    """Does a cell of the column start with a formula character (then chunks go through _escaped)?
+    The first byte of every non-empty cell (the characters are ASCII, so a byte is a character)."""
+    import numpy as np
+    import pyarrow as pa
+
+    key = ("trap", field)
+    flags = _flags(targets)
+    if key not in flags:
+        starts = np.frombuffer(_TRAPS.encode("ascii"), dtype=np.uint8)
+        found = False
+        column = targets.table.column(field)
+        for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+            if not len(chunk) or chunk.buffers()[2] is None:
+                continue
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+            first = offsets[:-1][np.diff(offsets) > 0]
+            if np.isin(np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[first], starts).any():
+                found = True
+                break
+        flags[key] = found
+    return flags[key]
+
+
+def _data_buffers(column):
+    import pyarrow as pa
+
+    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+        if len(chunk) and chunk.buffers()[2] is not None:
+            yield chunk.buffers()[2].to_pybytes()
+
+
+def _csv_lines(columns, delimiter: str, eol: str) -> bytes | None:
+    """The cells joined by `delimiter`, one line per row ending in `eol`, by Arrow's CSV writer;
+    None when a cell holds a quote, the delimiter or a line break (the caller then quotes or joins)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if not len(columns[0]):
+        return b""
+    buf = pa.BufferOutputStream()
+    try:
+        pcsv.write_csv(pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), buf,
+                       write_options=pcsv.WriteOptions(include_header=False, delimiter=delimiter,
+                                                       quoting_style="none", eol=eol))
+    except pa.ArrowInvalid:  # "CSV values may not contain structural characters"
+        return None
+    return buf.getvalue().to_pybytes()
 
 
 def _escaped(col):

@@ -27,6 +27,7 @@ from .records import USCC
 from .targettable import TargetTable, schema, to_arrow
 
 MIN_BYTES = 1 << 20  # smaller files (~10,000 rows) take the row path: as fast, and no pyarrow import
+BLOCK = 1 << 27  # bytes per parsed block: few large chunks make the pool gathers cheap (see draw/poolcols.py)
 TEXT_CHECKED = ("name", "entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area",
                 "state", "licence_name", "licence_no")
 FORMULA_START = ("=", "+", "-", "@")
@@ -123,7 +124,7 @@ def _read(table):
         return pcsv.open_csv(
             table.path,
             read_options=pcsv.ReadOptions(encoding="utf8" if table.encoding == "utf-8-sig" else table.encoding,
-                                          skip_rows=table.header_row, column_names=names, block_size=1 << 24),
+                                          skip_rows=table.header_row, column_names=names, block_size=BLOCK),
             # ignore_empty_lines=False: an empty line is a row of empty cells, numbered as csv numbers it
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
