@@ -1,24 +1,24 @@
 """Sorting a large roster's credit codes by integer keys instead of string comparisons.
 
-A code of up to 18 characters, every one in U+0021..U+005F (digits, upper-case letters and the
-punctuation between them: every normalised 统一社会信用代码 and 注册号), maps to two 54-bit
-integers — six bits per character (its byte minus 0x20, so 1..63), nine characters per integer,
-a missing character 0. The map keeps order: (hi, lo) compares exactly as the strings compare in
-Python (code-point order, a proper prefix first), and equal keys mean equal codes. So one stable
-`numpy.lexsort` of two integer columns gives the string sort, and duplicate codes are equal
-neighbouring keys. A code outside that alphabet has no key; `code_order` then falls back to
-Arrow's string sort, which gives the same order, only slower.
+A code of up to 18 characters, every one in U+0021..U+007E (printable ASCII: every normalised
+统一社会信用代码 and 注册号), padded with spaces (U+0020, below every such character) to 18
+bytes, is read as three big-endian integers: bytes 1-8, 9-16 and 17-18. Comparing the triples
+compares the strings exactly as Python does (code-point order, a proper prefix first), and equal
+keys mean equal codes. So one stable `numpy.lexsort` of three integer columns gives the string
+sort, and duplicate codes are equal neighbouring keys. A code outside that alphabet (or longer)
+has no key; `code_order` then falls back to Arrow's string sort, which gives the same order,
+only slower.
 """
 
 from __future__ import annotations
 
 WIDTH = 18  # characters in a key; longer codes have none
-_KEYABLE = r"^[\x21-\x5f]{0,18}$"
 
 
 def code_keys(codes):
-    """(hi, lo, ok) numpy arrays over every value of an Arrow string column (chunked or not):
-    the two integer keys of each code and whether it has keys (ok False: hi, lo are 0)."""
+    """(keys, ok): keys a tuple of three numpy uint64 arrays (most significant first) over every
+    value of an Arrow string column (chunked or not); ok False where a code has no key (its keys
+    are then meaningless: code_order does not use keys unless every row it sorts has them)."""
     import numpy as np
     import pyarrow as pa
 
@@ -26,8 +26,8 @@ def code_keys(codes):
     parts = [_chunk_keys(c) for c in chunks if len(c)]
     if not parts:
         empty = np.zeros(0, dtype=np.uint64)
-        return empty, empty, np.zeros(0, dtype=bool)
-    return tuple(np.concatenate(p) for p in zip(*parts))
+        return (empty, empty, empty), np.zeros(0, dtype=bool)
+    return tuple(np.concatenate([p[0][i] for p in parts]) for i in range(3)), np.concatenate([p[1] for p in parts])
 
 
 def _chunk_keys(chunk):
@@ -35,24 +35,24 @@ def _chunk_keys(chunk):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = len(chunk)
-    if pc.all(pc.equal(pc.binary_length(chunk), WIDTH)).as_py() and pc.all(pc.string_is_ascii(chunk)).as_py():
+    length = mask_int(pc.binary_length(chunk))
+    if (length == WIDTH).all() and pc.all(pc.string_is_ascii(chunk)).as_py():
         matrix = fixed_bytes(chunk)
-        ok = ((matrix >= 0x21) & (matrix <= 0x5F)).all(axis=1)
+        ok = ((matrix >= 0x21) & (matrix <= 0x7E)).all(axis=1)
     else:
-        ok = mask(pc.match_substring_regex(chunk, _KEYABLE))
-        padded = pc.utf8_rpad(pc.if_else(pa.array(ok), chunk, ""), width=WIDTH, padding=" ")
-        padded = padded.combine_chunks() if hasattr(padded, "combine_chunks") else padded
+        fits = (length <= WIDTH) & mask(pc.string_is_ascii(chunk))
+        padded = pc.utf8_rpad(pc.if_else(pa.array(fits), chunk, ""), width=WIDTH, padding=" ")
         matrix = fixed_bytes(padded)
-    hi = np.zeros(n, dtype=np.uint64)
-    lo = np.zeros(n, dtype=np.uint64)
-    six = np.uint64(6)
-    for i in range(WIDTH // 2):
-        hi = (hi << six) | (matrix[:, i] - np.uint8(0x20)).astype(np.uint64)
-        lo = (lo << six) | (matrix[:, i + WIDTH // 2] - np.uint8(0x20)).astype(np.uint64)
-    hi[~ok] = 0
-    lo[~ok] = 0
-    return hi, lo, ok
+        # printable, and no space of its own (a space would read as padding)
+        ok = fits & ((matrix >= 0x20) & (matrix <= 0x7E)).all(axis=1) & \
+            ((matrix == 0x20).sum(axis=1) == WIDTH - length)
+    n = len(matrix)
+    flat = np.ascontiguousarray(matrix).reshape(-1)
+
+    def be(offset: int, dtype: str):  # big-endian integers at `offset` of every 18-byte row
+        return np.ndarray((n,), dtype=dtype, buffer=flat, offset=offset, strides=(WIDTH,)).astype(np.uint64)
+
+    return (be(0, ">u8"), be(8, ">u8"), be(16, ">u2")), ok
 
 
 def code_order(codes, rows):
@@ -62,12 +62,14 @@ def code_order(codes, rows):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    hi, lo, ok = code_keys(codes)
+    keys, ok = code_keys(codes)
     if ok[rows].all():
-        at = np.lexsort((lo[rows], hi[rows]))  # stable: ties keep the order of `rows`
+        at = np.lexsort(tuple(k[rows] for k in reversed(keys)))  # stable: ties keep the order of `rows`
         order = rows[at]
-        h, l = hi[order], lo[order]
-        same = (h[1:] == h[:-1]) & (l[1:] == l[:-1])
+        same = np.ones(max(len(order) - 1, 0), dtype=bool)
+        for k in keys:
+            ordered = k[order]
+            same &= ordered[1:] == ordered[:-1]
     else:  # a code outside the key alphabet: Arrow's (stable) string sort of the same rows
         picked = codes.take(pa.array(rows))
         at = pc.sort_indices(picked).to_numpy()
@@ -89,6 +91,13 @@ def fixed_bytes(strings):
     offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
     raw = np.frombuffer(strings.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     return raw.reshape(-1, WIDTH)
+
+
+def mask_int(values):
+    """An Arrow integer array (or chunked array) as a numpy int64 array."""
+    import numpy as np
+
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def mask(values):
