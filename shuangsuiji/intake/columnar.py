@@ -63,7 +63,7 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
     raw_code = col["credit_code"]
     if "regno" in col:
         raw_code = pc.if_else(pc.equal(raw_code, ""), col["regno"], raw_code)
-    code = pc.ascii_upper(raw_code)
+    code = raw_code  # a lower-case code is not plain: the row path upper-cases it, with its remarks
     plain = _valid_codes(code)
     name = col["name"]
     plain = pc.and_(plain, pc.not_equal(name, ""))
@@ -76,19 +76,19 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
         state, drawable, ok = _mapped(col["state"], rules.state)
         plain = pc.and_(plain, ok)
     else:
-        state, drawable = pa.repeat("", n), pa.repeat(True, n)
+        state, drawable = _constant("", n), _constant(True, n)
     if "risk" in col:
         risk, _, ok = _mapped(col["risk"], rules.risk_of)
         plain = pc.and_(plain, ok)
     else:
-        risk = pa.repeat("", n)
+        risk = _constant("", n)
     dates = {}
     for f in ("established", "last_inspected"):
         if f in col:
             dates[f], _, ok = _mapped(col[f], parse_date, pa.date32())
             plain = pc.and_(plain, ok)
         else:
-            dates[f] = pa.nulls(n, pa.date32())
+            dates[f] = _constant(None, n, pa.date32())
 
     # -- odd rows: today's per-row rules ----------------------------------------------------------
     odd_idx = np.flatnonzero(~mask(plain)).tolist()
@@ -98,9 +98,9 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
         rows = [list(r) for r in zip(*(c.take(part).to_pylist() for c in data.columns))]
         odd += targets_of(Chunk(table, rows, numbers.take(part).to_pylist(), problems), rules)
 
-    text = {f: (col[f] if f in col else pa.repeat("", n))
+    text = {f: (col[f] if f in col else _constant("", n))
             for f in ("entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area")}
-    clean = pa.table({"credit_code": code, "name": name, "code_kind": pa.repeat(USCC, n),
+    clean = pa.table({"credit_code": code, "name": name, "code_kind": _constant(USCC, n),
                       **text, "state": state, "drawable": drawable, "established": dates["established"],
                       "risk": risk, "licences": _licences(col, n), "last_inspected": dates["last_inspected"],
                       "row": numbers}, schema=schema())  # every row; only the plain ones are kept
@@ -109,6 +109,22 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
         clean = pa.concat_tables([clean, to_arrow(odd)])
         keep = np.concatenate([keep, np.ones(len(odd), dtype=bool)])
     return _collapsed(clean, keep, table, collapse, problems, n)
+
+
+def _constant(value, n: int, kind=None):
+    """A column of n equal values whose chunks share one buffer (at most 2**20 values): the
+    absent columns of a 20-million-row roster cost a few MB, not hundreds."""
+    import pyarrow as pa
+
+    size = min(n, 1 << 20)
+    if value == []:  # an empty list each: offsets all zero (pa.repeat of a list scalar is slow)
+        import numpy as np
+
+        base = pa.ListArray.from_arrays(pa.array(np.zeros(size + 1, dtype=np.int32)), pa.array([], kind.value_type))
+    else:
+        base = pa.nulls(size, kind) if value is None else pa.repeat(pa.scalar(value, kind), size)
+    return pa.chunked_array([base.slice(0, min(len(base), n - start)) for start in range(0, n, len(base) or 1)],
+                            type=base.type)
 
 
 def _read(table):
@@ -197,7 +213,7 @@ def _licences(col: dict, n: int):
     import pyarrow.compute as pc
 
     if "licence_name" not in col and "licence_no" not in col:
-        return pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()))
+        return _constant([], n, pa.list_(pa.string()))
     empty = pa.repeat("", n)
     name, no = col.get("licence_name", empty), col.get("licence_no", empty)
     has_name, has_no = pc.not_equal(name, ""), pc.not_equal(no, "")
