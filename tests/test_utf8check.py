@@ -2,7 +2,7 @@
 
 import pytest
 
-from shuangsuiji.intake import tables
+from shuangsuiji.intake import tables, utf8check
 
 
 def _decodes(data: bytes) -> bool:
@@ -26,12 +26,12 @@ TEXT = "统一社会信用代码,企业名称\r\n91630003123456788T,西宁鑫源
 def test_valid_utf8_equals_decoding_at_every_block_size(tmp_path, case, block):
     path = tmp_path / "f.csv"
     path.write_bytes(case)
-    assert tables._valid_utf8(path, block) == _decodes(case)
+    assert utf8check.valid_utf8(path, block) == _decodes(case)
 
 
 def test_large_files_take_the_arrow_check_and_get_the_same_encoding(tmp_path, monkeypatch):
     path = tmp_path / "f.csv"
-    monkeypatch.setattr(tables, "_ARROW_CHECK_BYTES", 0)
+    monkeypatch.setattr(utf8check, "ARROW_CHECK_BYTES", 0)
     path.write_bytes(TEXT * 3)
     assert tables._csv_encoding(path, "f.csv") == "utf-8-sig"
     path.write_bytes("企业名称\r\n城中区商店\r\n".encode("gb18030"))

@@ -45,7 +45,7 @@ class PoolView(Sequence):
         table = self.targets.table.select(list(fields))  # only the columns written
         size = max(size, MIN_CHUNK)  # fewer, larger gathers: each one visits every chunk of the table
         for start in range(0, len(self.rows), size):
-            yield take_rows(table, self.rows[start:start + size])
+            yield take_rows(table, self.rows[start:start + size], self.targets.constant)
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""

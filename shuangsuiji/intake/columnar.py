@@ -24,7 +24,7 @@ from .cells import Chunk, parse_date
 from .codeorder import code_order, fixed_bytes, mask
 from .codes import valid_uscc_matrix
 from .records import USCC
-from .targettable import TargetTable, schema, to_arrow
+from .targettable import TargetTable, constant_column, schema, to_arrow
 
 MIN_BYTES = 1 << 20  # smaller files (~10,000 rows) take the row path: as fast, and no pyarrow import
 BLOCK = 1 << 27  # bytes per parsed block: few large chunks make the pool gathers cheap (see draw/poolcols.py)
@@ -42,6 +42,16 @@ def usable(table) -> bool:
 
 def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
     """(TargetTable, rows_read, duplicates_collapsed), or None if this file needs the row path."""
+    read = _plain_table(table, rules, problems, targets_of)
+    if read is None:
+        return None
+    holder, keep, n, absent = read  # the table travels in a list: _collapsed holds its only reference
+    return _collapsed(holder, keep, table, collapse, problems, n, absent)
+
+
+def _plain_table(table, rules, problems: list[Problem], targets_of):
+    """([every row as read + the odd rows as the row path made them], plain-or-odd mask, rows read,
+    the fields absent from the file); None if the row path reads this file."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -108,7 +118,16 @@ def read_columnar(table, rules, problems: list[Problem], targets_of, collapse):
     if odd:
         clean = pa.concat_tables([clean, to_arrow(odd)])
         keep = np.concatenate([keep, np.ones(len(odd), dtype=bool)])
-    return _collapsed(clean, keep, table, collapse, problems, n)
+    # absent from the file: the same value in every row, odd rows included (not code_kind: a 注册号)
+    source = {"drawable": ("state",), "licences": ("licence_name", "licence_no")}  # fields read from others
+    absent = {f: v for f, v in _ABSENT.items() if not any(c in col for c in source.get(f, (f,)))}
+    return [clean], keep, n, absent
+
+
+# a field's value in every row when the file has no column for it
+_ABSENT = {"entity_type": "", "industry": "", "address": "", "legal_rep": "", "phone": "", "reg_authority": "",
+           "area": "", "state": "", "drawable": True, "risk": "", "established": None, "last_inspected": None,
+           "licences": []}
 
 
 def _constant(value, n: int, kind=None):
@@ -116,13 +135,7 @@ def _constant(value, n: int, kind=None):
     absent columns of a 20-million-row roster cost a few MB, not hundreds."""
     import pyarrow as pa
 
-    size = min(n, 1 << 20)
-    if value == []:  # an empty list each: offsets all zero (pa.repeat of a list scalar is slow)
-        import numpy as np
-
-        base = pa.ListArray.from_arrays(pa.array(np.zeros(size + 1, dtype=np.int32)), pa.array([], kind.value_type))
-    else:
-        base = pa.nulls(size, kind) if value is None else pa.repeat(pa.scalar(value, kind), size)
+    base = constant_column(value, min(n, 1 << 20), kind or pa.scalar(value).type)
     return pa.chunked_array([base.slice(0, min(len(base), n - start)) for start in range(0, n, len(base) or 1)],
                             type=base.type)
 
@@ -226,17 +239,20 @@ def _licences(col: dict, n: int):
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
 
 
-def _collapsed(both, keep, table, collapse, problems, rows_read: int):
+def _collapsed(holder: list, keep, table, collapse, problems, rows_read: int, absent: dict):
     """Duplicate codes (equal neighbours in code order) collapsed by targets._collapse.
 
-    The table is not copied: the TargetTable keeps the kept rows' order. One sort: each merged
-    row takes the place of its group, whose rows are contiguous in that order."""
+    One sort: each merged row takes the place of its group, whose rows are contiguous in that
+    order. Rows not kept stay in the table unseen (the TargetTable keeps the kept rows' order);
+    the columns are then made one chunk each (`_single_chunks`), so the pool files gather rows
+    with one take per column."""
     import numpy as np
     import pyarrow as pa
 
+    both = holder.pop()
     codes = both.column("credit_code")
     order, dup = code_order(codes, np.flatnonzero(keep))
-    collapsed = 0
+    collapsed, extra = 0, []
     if dup.any():
         rows_at = order[dup]  # the duplicates' rows, grouped by code
         group = TargetTable(both.take(pa.array(rows_at)), table.display, table.sheet)
@@ -249,8 +265,32 @@ def _collapsed(both, keep, table, collapse, problems, rows_read: int):
         final[dup] = -1
         final[start] = [at.get(code, -1) for code in firsts]  # -1: the group was rejected
         order = final[final >= 0]
-        both = pa.concat_tables([both, to_arrow(merged)])
-    return TargetTable(both, table.display, table.sheet, order), rows_read, collapsed
+        extra = [to_arrow(merged)]
+    del codes, keep
+    both = _single_chunks(both, extra, set(absent) | {"code_kind"})  # code_kind: USCC but for the odd rows
+    return TargetTable(both, table.display, table.sheet, order, constant=absent), rows_read, collapsed
+
+
+def _single_chunks(both, extra: list, leave: set):
+    """`both` with `extra` tables appended, every column one chunk except those in `leave`.
+    Column by column, each old column released before the next is copied (the caller must hold no
+    other reference), so the copy costs one column at a time; a text column too large for one
+    chunk (2 GB) stays chunked."""
+    import pyarrow as pa
+
+    schema = both.schema
+    arrays = []
+    for name in schema.names:
+        col = both.column(0)
+        chunks = [*col.chunks, *(c for t in extra for c in t.column(name).chunks)]
+        size = sum(c.nbytes for c in chunks)
+        if name in leave or len(chunks) == 1 or size >= (1 << 31) - (1 << 24):
+            arrays.append(pa.chunked_array(chunks, type=col.type))
+        else:
+            arrays.append(pa.chunked_array([pa.concat_arrays(chunks)], type=col.type))
+        del col, chunks
+        both = both.remove_column(0)
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _new_code(codes, order, dup):

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import FileMissing, InputInvalid, Problem
+from . import utf8check
 from .templates import template_rows
 from .formats import HTML, OLE2, TEXT, XML2003, ZIP, markup_sheet, sniff
 
@@ -289,8 +290,8 @@ def _sheet_rows(wb, name: str, display: str = "") -> list[list]:
 def _csv_encoding(path: Path, display: str) -> str:
     """utf-8-sig when the whole file decodes as UTF-8 (BOM or not), else gb18030; checked in blocks."""
     for encoding in ("utf-8-sig", "gb18030"):
-        if encoding == "utf-8-sig" and path.stat().st_size >= _ARROW_CHECK_BYTES:
-            if _valid_utf8(path):
+        if encoding == "utf-8-sig" and path.stat().st_size >= utf8check.ARROW_CHECK_BYTES:
+            if utf8check.valid_utf8(path):
                 return encoding
             continue
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -305,40 +306,6 @@ def _csv_encoding(path: Path, display: str) -> str:
     raise InputInvalid(f"{display}：文件既不是 UTF-8 也不是 GB18030/GBK 编码，无法读取。",
                        hint="请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或 .xlsx 后重试。",
                        problems=[Problem(reason="无法识别的文本编码", file=display)])
-
-
-_ARROW_CHECK_BYTES = 1 << 24  # from here on Arrow's UTF-8 validation (no str objects) is the cheaper check
-
-
-def _valid_utf8(path: Path, block: int = 1 << 24) -> bool:
-    """Is the whole file UTF-8? The same answer as decoding it, by Arrow's validator, in blocks
-    cut at character boundaries (a sequence split by a block end is carried to the next block)."""
-    import numpy as np
-    import pyarrow as pa
-
-    carry = b""
-    with open(path, "rb") as f:
-        for data in iter(lambda: f.read(block), b""):
-            data = carry + data
-            cut = _char_boundary(data)
-            body, carry = data[:cut], data[cut:]
-            try:
-                pa.StringArray.from_buffers(1, pa.py_buffer(np.array([0, len(body)], dtype=np.int32)),
-                                            pa.py_buffer(body)).validate(full=True)
-            except pa.ArrowInvalid:
-                return False
-    return not carry  # a file ending inside a character is not UTF-8
-
-
-def _char_boundary(data: bytes) -> int:
-    """Where the last, possibly unfinished, UTF-8 sequence of `data` starts (len(data) if complete)."""
-    i = len(data) - 1
-    while i >= 0 and len(data) - i <= 4 and data[i] & 0xC0 == 0x80:
-        i -= 1
-    if i < 0 or len(data) - i > 4 or data[i] < 0xC0:
-        return len(data)
-    need = 4 if data[i] >= 0xF0 else 3 if data[i] >= 0xE0 else 2
-    return i if len(data) - i < need else len(data)
 
 
 def _csv_head(path: Path, display: str, encoding: str) -> list[list]:

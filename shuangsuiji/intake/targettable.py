@@ -39,20 +39,30 @@ def to_arrow(targets: Sequence[Target]):
     return pa.table(cols, schema=schema())
 
 
-def take_rows(table, rows):
-    """table.take(rows) without Arrow's copy of every chunked column per call: each column's
-    chunks are taken from directly (rows in any order), then the pieces are put in `rows` order."""
+def take_rows(table, rows, constant: dict | None = None):
+    """table.take(rows) without Arrow's copy of every chunked column per call: a one-chunk column
+    is taken from directly; other columns chunk by chunk (rows in any order), the pieces then put
+    in `rows` order. A column named in `constant` (value for every row) is made, not gathered."""
     import numpy as np
     import pyarrow as pa
 
     rows = np.asarray(rows, dtype=np.int64)
-    ahead = np.argsort(rows, kind="stable")
-    ordered = rows[ahead]
-    back = np.empty_like(ahead)
-    back[ahead] = np.arange(len(ahead))
-    back = pa.array(back)
+    at = pa.array(rows)
+    back = ordered = None
     cols = []
-    for col in table.columns:
+    for name, col in zip(table.column_names, table.columns):
+        if constant and name in constant:
+            cols.append(constant_column(constant[name], len(rows), col.type))
+            continue
+        if col.num_chunks == 1:
+            cols.append(col.chunk(0).take(at))
+            continue
+        if back is None:
+            ahead = np.argsort(rows, kind="stable")
+            ordered = rows[ahead]
+            back = np.empty_like(ahead)
+            back[ahead] = np.arange(len(ahead))
+            back = pa.array(back)
         bounds = np.cumsum([0] + [len(c) for c in col.chunks])
         cut = np.searchsorted(ordered, bounds)
         parts = [col.chunk(i).take(pa.array(ordered[cut[i]:cut[i + 1]] - bounds[i]))
@@ -62,16 +72,29 @@ def take_rows(table, rows):
     return pa.Table.from_arrays(cols, schema=table.schema)
 
 
+def constant_column(value, n: int, kind):
+    """n equal values of Arrow type `kind` (None = nulls, [] = empty lists)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if value is None:
+        return pa.nulls(n, kind)
+    if value == []:
+        return pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], kind.value_type))
+    return pa.repeat(pa.scalar(value, kind), n)
+
+
 class TargetTable(Sequence):
     """Accepted targets as columns (see the module docstring). `table` follows schema();
     `order` (numpy int64) lists the rows that are targets, in credit-code order (codes unique);
     None = every row, already in that order. Rows outside `order` (rejected, collapsed) stay in
     the table unseen: nothing is copied to drop them. `file`/`sheet` are every row's Source."""
 
-    def __init__(self, table, file: str, sheet: str | None, order=None):
+    def __init__(self, table, file: str, sheet: str | None, order=None, constant: dict | None = None):
         import numpy as np
 
         self.table = table
+        self.constant = constant or {}  # fields with one value in every row (absent from the file)
         self.order = np.arange(table.num_rows, dtype=np.int64) if order is None else order
         self.file, self.sheet = file, sheet
 
@@ -100,7 +123,7 @@ class TargetTable(Sequence):
 
     def ordered(self, name: str):
         """A column of the targets, in code order."""
-        return take_rows(self.table.select([name]), self.order).column(0)
+        return take_rows(self.table.select([name]), self.order, self.constant).column(0)
 
     def codes(self) -> set[str]:
         return set(self.ordered("credit_code").to_pylist())
@@ -110,7 +133,7 @@ class TargetTable(Sequence):
         import pyarrow as pa
 
         for start in range(0, len(rows), CHUNK):
-            yield from self._make(take_rows(self.table, rows[start:start + CHUNK]))
+            yield from self._make(take_rows(self.table, rows[start:start + CHUNK], self.constant))
 
     def _make(self, part) -> list[Target]:
         cols = [part.column(f).to_pylist() for f in FIELDS]
