@@ -58,24 +58,52 @@ def target_summary(rosters: Rosters) -> dict:
 
 
 def _column_summary(ts: TargetTable) -> dict:
-    """target_summary from the columns: the same counts in the same order (count, then first seen)."""
+    """target_summary from the columns: the same counts in the same order (count, then first seen
+    in code order). Counted in table order (no gather of the rows): each value's count is a
+    bincount of its code over the targets' rows, its first sighting the least code-order position."""
     import numpy as np
 
+    order = ts.order
+
     def count(field: str, empty: str) -> dict[str, int]:
-        enc = ts.ordered(field).combine_chunks().dictionary_encode()  # dictionary in first-seen order
-        n = np.bincount(enc.indices.to_numpy(zero_copy_only=False), minlength=len(enc.dictionary))
+        if field in ts.constant:
+            return {ts.constant[field] or empty: len(ts)} if len(ts) else {}
+        values, codes = _encoded(ts.column(field))
+        at = codes[order]  # each target's value code, in code order
+        n = np.bincount(at, minlength=len(values))
+        seen, first = np.unique(at, return_index=True)
         out: dict[str, int] = {}
-        for value, c in zip(enc.dictionary.to_pylist(), n.tolist()):
-            out[value or empty] = out.get(value or empty, 0) + c
+        for v in seen[np.argsort(first, kind="stable")].tolist():  # first-seen order
+            key = values[v] or empty
+            out[key] = out.get(key, 0) + int(n[v])
         return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
-    drawable = int(np.asarray(ts.ordered("drawable").to_numpy(), dtype=bool).sum())
+    if "drawable" in ts.constant:
+        drawable = len(ts) if ts.constant["drawable"] else 0
+    else:
+        drawable = int(np.asarray(ts.column("drawable").to_numpy(), dtype=bool)[order].sum())
     kinds = count("code_kind", "")
     return {"total": len(ts), "drawable": drawable, "not_drawable": len(ts) - drawable,
             "regno": kinds.get(REGNO, 0), "regno13": kinds.get(REGNO13, 0),
             "by_risk": count("risk", "（未分类）"), "by_type": count("entity_type", "（空）"),
             "by_state": count("state", "（空）"), "by_area": count("area", "（空）"),
             "by_industry": count("industry", "（空）")}
+
+
+def _encoded(column) -> tuple[list, "np.ndarray"]:
+    """(distinct values, value code of every row) of an Arrow column, chunked or not."""
+    import numpy as np
+    import pyarrow as pa
+
+    values: list = []
+    index: dict = {}
+    parts = []
+    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+        enc = chunk.dictionary_encode(null_encoding="encode")
+        local = np.array([index.setdefault(v, len(index)) for v in enc.dictionary.to_pylist()] or [0], dtype=np.int64)
+        parts.append(local[np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)])
+    values = list(index)
+    return values, (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
 
 
 def _count(values) -> dict[str, int]:
