@@ -154,8 +154,9 @@ def _varied_targets(n: int) -> list:
     for i in range(1, n + 1):
         out.append(Target(
             code(i), ("=" if i % 97 == 0 else "") + f"测试{i}号" + (",分店" if i % 89 == 0 else ""),
-            entity_type=("企业", "个体工商户", "农民专业合作社")[i % 3], industry=("餐饮业", "批发和零售业", "")[i % 4 % 3],
-            address=f"人民街{i}号" + ("\t二楼" if i % 53 == 0 else ""), area=("人民街所", "南滩所")[i % 2],
+            entity_type=("企业", "个体工商户", "农民专业合作社")[i % 3],
+            industry=("餐饮业", "批发和零售业", "")[i % 4 % 3] if i % 31 else "+外卖\t平台",  # written dictionary-coded
+            address=f"人民街{i}号" + ("\t二楼" if i % 53 == 0 else ""), area=("人民街所", "南滩所")[i % 2] if i % 37 else "@南滩\n所",
             state=("存续", "注销")[i % 9 == 0], drawable=i % 9 != 0, risk=("低", "一般", "较高", "高", "")[i % 5],
             established=date(2026, 3, 1) if i % 11 == 0 else (None if i % 13 == 0 else date(2015, 5, 1)),
             licences=(("食品经营许可证（JY1）",) if i % 2 else ()) + (("卫生许可证",) if i % 7 == 0 else ()),

@@ -42,10 +42,22 @@ class PoolView(Sequence):
         return self.targets.targets(self.rows)
 
     def _chunks(self, size: int, fields):
-        table = self.targets.table.select(list(fields))  # only the columns written
+        """Tables of the `fields` of `size` rows at a time. A few-valued column (LOW_CARDINALITY)
+        is gathered as dictionary codes (4 bytes a row, its text decoded when written)."""
+        import pyarrow as pa
+
+        coded = {f: _dictionary(self.targets, f) for f in fields if f in LOW_CARDINALITY}
+        plain = [f for f in fields if coded.get(f) is None]
+        table = self.targets.table.select(plain)  # only the columns written
         size = max(size, MIN_CHUNK)  # fewer, larger gathers: each one visits every chunk of the table
         for start in range(0, len(self.rows), size):
-            yield take_rows(table, self.rows[start:start + size], self.targets.constant)
+            rows = self.rows[start:start + size]
+            part = take_rows(table, rows, self.targets.constant)
+            if len(plain) == len(fields):
+                yield part
+                continue
+            at = pa.array(rows)
+            yield pa.table({f: coded[f].take(at) if coded.get(f) is not None else part.column(f) for f in fields})
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""
@@ -72,13 +84,43 @@ class PoolView(Sequence):
         for part in self._chunks(size, DETAIL_FIELDS):
             cells = []
             for f in DETAIL_FIELDS:
-                col = _flat(part.column(f)) if breaks[f] else part.column(f)
+                col = part.column(f)
+                if breaks[f] or traps[f]:
+                    col = _text(col)
+                col = _flat(col) if breaks[f] else col
                 cells.append(_escaped(col) if traps[f] or breaks[f] else col)
             lines = _csv_lines(cells, "\t", "\n")
-            yield lines if lines is not None else _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+            if lines is None:
+                cells = [_text(c) for c in cells]
+                lines = _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+            yield lines
 
 
 MIN_CHUNK = 1 << 19  # rows gathered at a time for the pool files (~100 MB of text at most)
+LOW_CARDINALITY = ("entity_type", "industry", "area", "state", "risk")
+
+
+def _dictionary(targets: TargetTable, field: str):
+    """The column dictionary-encoded (once per table), or None: chunked, made (absent from the
+    file), or with too many distinct values for codes to pay."""
+    key = ("dictionary", field)
+    flags = _flags(targets)
+    if key not in flags:
+        col = targets.table.column(field)
+        enc = None
+        if field not in targets.constant and col.num_chunks == 1:
+            enc = col.chunk(0).dictionary_encode()
+            if len(enc.dictionary) > max(len(enc) // 16, 1024):
+                enc = None
+        flags[key] = enc
+    return flags[key]
+
+
+def _text(col):
+    """A dictionary-coded column as plain text (other columns unchanged)."""
+    import pyarrow as pa
+
+    return col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
 
 
 def _flags(targets: TargetTable) -> dict:
