@@ -136,7 +136,7 @@ def _has_break(targets: TargetTable, field: str) -> bool:
     key = ("break", field)
     flags = _flags(targets)
     if key not in flags:
-        flags[key] = any(ch in data for data in _data_buffers(targets.table.column(field)) for ch in (b"\t", b"\r", b"\n"))
+        flags[key] = any(ch in data for data in _data_buffers(_scanned(targets, field)) for ch in (b"\t", b"\r", b"\n"))
     return flags[key]
 
 
@@ -151,7 +151,7 @@ def _traps(targets: TargetTable, field: str) -> bool:
     if key not in flags:
         starts = np.frombuffer(_TRAPS.encode("ascii"), dtype=np.uint8)
         found = False
-        column = targets.table.column(field)
+        column = _scanned(targets, field)
         for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
             if not len(chunk) or chunk.buffers()[2] is None:
                 continue
@@ -162,6 +162,18 @@ def _traps(targets: TargetTable, field: str) -> bool:
                 break
         flags[key] = found
     return flags[key]
+
+
+def _scanned(targets: TargetTable, field: str):
+    """What the checks above read for a column: the one value of a made column, the dictionary of
+    a dictionary-coded one, else the column itself."""
+    import pyarrow as pa
+
+    if field in targets.constant:
+        value = targets.constant[field]
+        return pa.array([value if isinstance(value, str) else ""], pa.string())
+    coded = _dictionary(targets, field) if field in LOW_CARDINALITY else None
+    return coded.dictionary if coded is not None else targets.table.column(field)
 
 
 def _data_buffers(column):

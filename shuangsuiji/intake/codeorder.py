@@ -4,7 +4,7 @@ A code of up to 18 characters, every one in U+0021..U+007E (printable ASCII: eve
 统一社会信用代码 and 注册号), padded with spaces (U+0020, below every such character) to 18
 bytes, is read as three big-endian integers: bytes 1-8, 9-16 and 17-18. Comparing the triples
 compares the strings exactly as Python does (code-point order, a proper prefix first), and equal
-keys mean equal codes. So one stable `numpy.lexsort` of three integer columns gives the string
+keys mean equal codes. So one stable sort of three integer columns gives the string
 sort, and duplicate codes are equal neighbouring keys. A code outside that alphabet (or longer)
 has no key; `code_order` then falls back to Arrow's string sort, which gives the same order,
 only slower.
@@ -64,12 +64,18 @@ def code_order(codes, rows):
 
     keys, ok = code_keys(codes)
     if ok[rows].all():
-        at = np.lexsort(tuple(k[rows] for k in reversed(keys)))  # stable: ties keep the order of `rows`
+        keys = [k[rows] for k in keys]
+        # Arrow's multi-key sort (stable: ties keep the order of `rows`): it sorts by the first key,
+        # then only inside runs of equal values by the next, so the few-valued first 8 bytes cost
+        # little (20M codes: 3.9 s, against 6.9 s for numpy.lexsort)
+        at = pc.sort_indices(pa.table({"a": keys[0], "b": keys[1], "c": keys[2]}),
+                             sort_keys=[("a", "ascending"), ("b", "ascending"), ("c", "ascending")]).to_numpy()
         order = rows[at]
         same = np.ones(max(len(order) - 1, 0), dtype=bool)
         for k in keys:
-            ordered = k[order]
+            ordered = k[at]
             same &= ordered[1:] == ordered[:-1]
+        del keys
     else:  # a code outside the key alphabet: Arrow's (stable) string sort of the same rows
         picked = codes.take(pa.array(rows))
         at = pc.sort_indices(picked).to_numpy()
