@@ -77,7 +77,9 @@ def code_order(codes, rows):
             same &= ordered[1:] == ordered[:-1]
         del keys
     else:  # a code outside the key alphabet: Arrow's (stable) string sort of the same rows
-        picked = codes.take(pa.array(rows))
+        from .targettable import take_rows
+
+        picked = take_rows(pa.table({"c": codes}), rows).column(0)
         at = pc.sort_indices(picked).to_numpy()
         order = rows[at]
         ordered = picked.take(pa.array(at))

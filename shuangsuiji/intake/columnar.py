@@ -24,7 +24,7 @@ from .cells import Chunk, parse_date
 from .codeorder import code_order, fixed_bytes, mask
 from .codes import valid_uscc_matrix
 from .records import USCC
-from .targettable import TargetTable, constant_column, schema, to_arrow
+from .targettable import TargetTable, constant_column, schema, take_rows, to_arrow
 
 MIN_BYTES = 1 << 20  # smaller files (~10,000 rows) take the row path: as fast, and no pyarrow import
 BLOCK = 1 << 27  # bytes per parsed block: few large chunks make the pool gathers cheap (see draw/poolcols.py)
@@ -105,7 +105,8 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
     odd: list = []
     for start in range(0, len(odd_idx), 65_536):
         part = pa.array(odd_idx[start:start + 65_536], type=pa.int64())
-        rows = [list(r) for r in zip(*(c.take(part).to_pylist() for c in data.columns))]
+        got = take_rows(data, part)  # per parsed block: ChunkedArray.take would copy each whole column first
+        rows = [list(r) for r in zip(*(c.to_pylist() for c in got.columns))]
         odd += targets_of(Chunk(table, rows, numbers.take(part).to_pylist(), problems), rules)
 
     text = {f: (col[f] if f in col else _constant("", n))
@@ -255,11 +256,11 @@ def _collapsed(holder: list, keep, table, collapse, problems, rows_read: int, ab
     collapsed, extra = 0, []
     if dup.any():
         rows_at = order[dup]  # the duplicates' rows, grouped by code
-        group = TargetTable(both.take(pa.array(rows_at)), table.display, table.sheet)
+        group = TargetTable(take_rows(both, rows_at), table.display, table.sheet)
         rows = sorted(group, key=lambda t: t.source.row)  # the order the row path meets them
         merged, collapsed = collapse(rows, problems, table)
         start = np.flatnonzero(dup & ~np.concatenate([[False], dup[:-1]]) | _new_code(codes, order, dup))
-        firsts = codes.take(pa.array(order[start])).to_pylist()
+        firsts = _take(codes, order[start]).to_pylist()
         at = {t.credit_code: both.num_rows + i for i, t in enumerate(merged)}
         final = order.copy()
         final[dup] = -1
@@ -267,17 +268,20 @@ def _collapsed(holder: list, keep, table, collapse, problems, rows_read: int, ab
         order = final[final >= 0]
         extra = [to_arrow(merged)]
     del codes, keep
-    both = _single_chunks(both, extra, set(absent) | {"code_kind"})  # code_kind: USCC but for the odd rows
+    holder.append(both)
+    del both  # _single_chunks must hold the only reference, to release each old column as it goes
+    both = _single_chunks(holder, extra, set(absent) | {"code_kind"})  # code_kind: USCC but for the odd rows
     return TargetTable(both, table.display, table.sheet, order, constant=absent), rows_read, collapsed
 
 
-def _single_chunks(both, extra: list, leave: set):
-    """`both` with `extra` tables appended, every column one chunk except those in `leave`.
-    Column by column, each old column released before the next is copied (the caller must hold no
-    other reference), so the copy costs one column at a time; a text column too large for one
-    chunk (2 GB) stays chunked."""
+def _single_chunks(holder: list, extra: list, leave: set):
+    """The table in `holder` (taken out: the caller keeps no reference) with `extra` tables
+    appended, every column one chunk except those in `leave`. Column by column, each old column
+    released before the next is copied, so the copy costs one column at a time; a text column too
+    large for one chunk (2 GB) stays chunked."""
     import pyarrow as pa
 
+    both = holder.pop()
     schema = both.schema
     arrays = []
     for name in schema.names:
@@ -293,6 +297,13 @@ def _single_chunks(both, extra: list, leave: set):
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def _take(column, rows):
+    """column.take(rows) for a column of many chunks, without Arrow's copy of the whole column."""
+    import pyarrow as pa
+
+    return take_rows(pa.table({"c": column}), rows).column(0)
+
+
 def _new_code(codes, order, dup):
     """In code order: True where a duplicate's code differs from the previous row's (the first row
     of a group that directly follows another group)."""
@@ -303,7 +314,7 @@ def _new_code(codes, order, dup):
     out = np.zeros(len(order), dtype=bool)
     both_dup = np.flatnonzero(dup[1:] & dup[:-1]) + 1  # a duplicate right after a duplicate
     if len(both_dup):
-        here = codes.take(pa.array(order[both_dup]))
-        before = codes.take(pa.array(order[both_dup - 1]))
+        here = _take(codes, order[both_dup])
+        before = _take(codes, order[both_dup - 1])
         out[both_dup] = mask(pc.not_equal(here, before))
     return out
