@@ -38,6 +38,8 @@ def test_code_order_equals_python_sort_with_duplicates(chunked):
     codes = _codes(3000)
     arr = pa.chunked_array([codes[:1000], codes[1000:1001], codes[1001:]]) if chunked else pa.array(codes)
     rows = np.array([r for r in range(len(codes)) if r % 5], dtype=np.int64)  # some rows not kept
+    keys, ok = code_keys(arr, rows)
+    assert len(ok) == len(rows) and keys[0].tolist() == code_keys(pa.array([codes[r] for r in rows]))[0][0].tolist()
     order, dup = code_order(arr, rows)
     want_order, want_dup = _expected(codes, rows.tolist())
     assert order.tolist() == want_order

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from ..core.errors import InputInvalid
@@ -241,9 +241,29 @@ def write_streamed(path: Path, chunks: Iterable[bytes]) -> str:
 
 
 def write_pool_files(strata: list[Stratum], pool_path: Path, details_path: Path) -> tuple[str, str]:
-    """Write pool.csv and pool_details.tsv in chunks; return their SHA-256 (the commitment's)."""
-    return (write_streamed(pool_path, pool_csv_chunks(strata)),
-            write_streamed(details_path, details_tsv_chunks(strata)))
+    """Write pool.csv and pool_details.tsv in chunks; return their SHA-256 (the commitment's).
+    Pools from columns (PoolView) write both files from one gather of each chunk of rows."""
+    drawable = [s for s in strata if s.drawable]
+    if not drawable or not all(isinstance(s.pool, PoolView) for s in drawable):
+        return (write_streamed(pool_path, pool_csv_chunks(strata)),
+                write_streamed(details_path, details_tsv_chunks(strata)))
+    heads = (next(pool_csv_chunks([])), next(details_tsv_chunks([])))
+    pairs = chain([heads], (pair for s in drawable for pair in s.pool.file_chunks(s.name, CHUNK_ROWS)))
+    hashes = (hashlib.sha256(), hashlib.sha256())
+
+    def write(tmp_pool: Path) -> None:
+        def both(tmp_details: Path) -> None:
+            with open(tmp_pool, "wb") as p, open(tmp_details, "wb") as d:
+                for pool_bytes, detail_bytes in pairs:
+                    hashes[0].update(pool_bytes)
+                    p.write(pool_bytes)
+                    hashes[1].update(detail_bytes)
+                    d.write(detail_bytes)
+
+        write_with(details_path, both)
+
+    write_with(pool_path, write)
+    return hashes[0].hexdigest(), hashes[1].hexdigest()
 
 
 def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:

@@ -61,39 +61,53 @@ class PoolView(Sequence):
 
     def csv_chunks(self, stratum: str, size: int):
         """pool.csv lines (stratum, code, escaped name), CRLF, as csv.writer writes them."""
-        import pyarrow as pa
-
         traps = _traps(self.targets, "name")
         for part in self._chunks(size, ("credit_code", "name")):
-            code, name = part.column("credit_code"), part.column("name")
-            if traps:
-                name = _escaped(name)
-            lines = None if any(ch in stratum for ch in ',"\r\n') else _csv_lines(
-                [pa.repeat(stratum, len(part)), code, name], ",", "\r\n")
-            if lines is None:  # a cell that needs quoting: the csv module, as the row writer
-                buf = io.StringIO()
-                csv.writer(buf, lineterminator="\r\n").writerows(
-                    zip([stratum] * len(part), code.to_pylist(), name.to_pylist()))
-                lines = buf.getvalue().encode("utf-8")
-            yield lines
+            yield _pool_lines(part, stratum, traps)
 
     def details_chunks(self, size: int):
         """pool_details.tsv lines: ten tab-separated cells, tabs and line breaks made spaces."""
         breaks = {f: _has_break(self.targets, f) for f in DETAIL_FIELDS}
         traps = {f: _traps(self.targets, f) for f in DETAIL_FIELDS}
         for part in self._chunks(size, DETAIL_FIELDS):
-            cells = []
-            for f in DETAIL_FIELDS:
-                col = part.column(f)
-                if breaks[f] or traps[f]:
-                    col = _text(col)
-                col = _flat(col) if breaks[f] else col
-                cells.append(_escaped(col) if traps[f] or breaks[f] else col)
-            lines = _csv_lines(cells, "\t", "\n")
-            if lines is None:
-                cells = [_text(c) for c in cells]
-                lines = _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
-            yield lines
+            yield _detail_lines(part, breaks, traps)
+
+    def file_chunks(self, stratum: str, size: int):
+        """(pool.csv lines, pool_details.tsv lines) of the same rows, from one gather of the rows."""
+        breaks = {f: _has_break(self.targets, f) for f in DETAIL_FIELDS}
+        traps = {f: _traps(self.targets, f) for f in DETAIL_FIELDS}
+        for part in self._chunks(size, DETAIL_FIELDS):
+            yield _pool_lines(part, stratum, traps["name"]), _detail_lines(part, breaks, traps)
+
+
+def _pool_lines(part, stratum: str, traps: bool) -> bytes:
+    import pyarrow as pa
+
+    code, name = part.column("credit_code"), part.column("name")
+    if traps:
+        name = _escaped(name)
+    lines = None if any(ch in stratum for ch in ',"\r\n') else _csv_lines(
+        [pa.repeat(stratum, len(part)), code, name], ",", "\r\n")
+    if lines is None:  # a cell that needs quoting: the csv module, as the row writer
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(zip([stratum] * len(part), code.to_pylist(), name.to_pylist()))
+        lines = buf.getvalue().encode("utf-8")
+    return lines
+
+
+def _detail_lines(part, breaks: dict, traps: dict) -> bytes:
+    cells = []
+    for f in DETAIL_FIELDS:
+        col = part.column(f)
+        if breaks[f] or traps[f]:
+            col = _text(col)
+        col = _flat(col) if breaks[f] else col
+        cells.append(_escaped(col) if traps[f] or breaks[f] else col)
+    lines = _csv_lines(cells, "\t", "\n")
+    if lines is None:
+        cells = [_text(c) for c in cells]
+        lines = _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
+    return lines
 
 
 MIN_CHUNK = 1 << 19  # rows gathered at a time for the pool files (~100 MB of text at most)
