@@ -213,3 +213,17 @@ def test_pool_from_columns_equals_the_per_entity_pool(tmp_path):
         assert details_tsv_bytes(cols.strata) == details_tsv_bytes(rows.strata)
         assert sum(len(s.pool) for s in rows.strata) > 0 or task.scope.licence == "没有这种许可证"
     assert rows.strata[-1].name == "（无抽取规则）" and rows.strata[-1].excluded[R_NO_RULE] > 0
+
+
+def test_untrimmed_and_formula_starts_equal_python_on_every_whitespace_character():
+    import pyarrow as pa
+
+    from shuangsuiji.intake.columnar import SPACES, _first_byte_in, _untrimmed
+
+    values = ["", "城中区", "业", "一", "A", "=1", "+86", "-", "@x", "中=", "\u3000", "x\u3000y"]
+    for ch in SPACES:
+        values += [ch + "城中", "城中" + ch, "城" + ch + "中", ch, "a" + ch]
+    values += ["\u4e00\u4e80", "\u5f00", "\u3001", "\u2030"]  # CJK and punctuation ending in the same bytes as spaces
+    column = pa.chunked_array([values[:7], values[7:8], values[8:]])
+    assert _untrimmed(column).tolist() == [v != v.strip() for v in values]
+    assert _first_byte_in(column, "=+-@", empty=True).tolist() == [v == "" or v[0] in "=+-@" for v in values]

@@ -76,12 +76,11 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
     code = raw_code  # a lower-case code is not plain: the row path upper-cases it, with its remarks
     plain = _valid_codes(code)
     name = col["name"]
-    plain = pc.and_(plain, pc.not_equal(name, ""))
-    for start in FORMULA_START:
-        plain = pc.and_(plain, pc.invert(pc.starts_with(name, start)))
+    odd = _first_byte_in(name, FORMULA_START, empty=True)  # empty, or formula-like
     for f in TEXT_CHECKED:
         if f in col:
-            plain = pc.and_(plain, pc.equal(col[f], pc.utf8_trim(col[f], characters=SPACES)))
+            odd |= _untrimmed(col[f])
+    plain = pc.and_(plain, pa.array(~odd))
     if "state" in col:
         state, drawable, ok = _mapped(col["state"], rules.state)
         plain = pc.and_(plain, ok)
@@ -129,6 +128,65 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
 _ABSENT = {"entity_type": "", "industry": "", "address": "", "legal_rep": "", "phone": "", "reg_authority": "",
            "area": "", "state": "", "drawable": True, "risk": "", "established": None, "last_inspected": None,
            "licences": []}
+
+
+def _byte_table(chars) -> "np.ndarray":
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[list(chars)] = True
+    return table
+
+
+def _chunk_bytes(chunk):
+    """(offsets, data) of a string array as numpy views."""
+    import numpy as np
+
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    data = chunk.buffers()[2]
+    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, dtype=np.uint8))
+
+
+def _first_byte_in(column, starts, *, empty: bool):
+    """Per row: does the cell start with one of the ASCII characters `starts` (or is it empty,
+    when `empty`)? The first byte of each cell, read in place."""
+    import numpy as np
+    import pyarrow as pa
+
+    table = _byte_table(ord(c) for c in starts)
+    parts = []
+    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+        offsets, data = _chunk_bytes(chunk)
+        nonempty = offsets[1:] > offsets[:-1]
+        hit = np.full(len(chunk), empty)
+        hit[nonempty] = table[data[offsets[:-1][nonempty]]]
+        parts.append(hit)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _untrimmed(column):
+    """Per row: would str.strip() change the cell? Only a cell whose first byte can begin, or
+    whose last byte can end, one of Python's whitespace characters in UTF-8 is a candidate; the
+    candidates are trimmed by Arrow with exactly those characters and compared."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    firsts = _byte_table(c.encode("utf-8")[0] for c in SPACES)
+    lasts = _byte_table(c.encode("utf-8")[-1] for c in SPACES)
+    parts = []
+    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+        offsets, data = _chunk_bytes(chunk)
+        nonempty = offsets[1:] > offsets[:-1]
+        candidate = np.zeros(len(chunk), dtype=bool)
+        candidate[nonempty] = firsts[data[offsets[:-1][nonempty]]] | lasts[data[offsets[1:][nonempty] - 1]]
+        changed = np.zeros(len(chunk), dtype=bool)
+        idx = np.flatnonzero(candidate)
+        if len(idx):
+            sub = chunk.take(pa.array(idx))
+            changed[idx] = mask(pc.not_equal(sub, pc.utf8_trim(sub, characters=SPACES)))
+        parts.append(changed)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def _constant(value, n: int, kind=None):
