@@ -27,6 +27,7 @@ from .records import USCC
 from .targettable import TargetTable, constant_column, schema, take_rows, to_arrow
 
 MIN_BYTES = 1 << 20  # smaller files (~10,000 rows) take the row path: as fast, and no pyarrow import
+CODED = ("entity_type", "industry", "area", "state", "risk", "reg_authority")  # read as dictionary codes
 BLOCK = 1 << 27  # bytes per parsed block: few large chunks make the pool gathers cheap (see draw/poolcols.py)
 TEXT_CHECKED = ("name", "entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area",
                 "state", "licence_name", "licence_no")
@@ -108,7 +109,7 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
         rows = [list(r) for r in zip(*(c.to_pylist() for c in got.columns))]
         odd += targets_of(Chunk(table, rows, numbers.take(part).to_pylist(), problems), rules)
 
-    text = {f: (col[f] if f in col else _constant("", n))
+    text = {f: (_decoded(col[f]) if f in col else _constant("", n))
             for f in ("entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area")}
     clean = pa.table({"credit_code": code, "name": name, "code_kind": _constant(USCC, n),
                       **text, "state": state, "drawable": drawable, "established": dates["established"],
@@ -172,6 +173,10 @@ def _untrimmed(column):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_dictionary(column.type):  # each distinct value checked once, in Python
+        return np.concatenate([np.array([v != v.strip() for v in c.dictionary.to_pylist()] or [False])[
+            np.asarray(c.indices.to_numpy(zero_copy_only=False), dtype=np.int64)] for c in _chunks_of(column)]
+            or [np.zeros(0, dtype=bool)])
     firsts = _byte_table(c.encode("utf-8")[0] for c in SPACES)
     lasts = _byte_table(c.encode("utf-8")[-1] for c in SPACES)
     parts = []
@@ -200,13 +205,17 @@ def _constant(value, n: int, kind=None):
 
 
 def _read(table):
-    """Every cell of the data rows as a string column, or None (the row path reads this file)."""
+    """Every cell of the data rows as a string column, or None (the row path reads this file).
+    The few-valued columns (CODED) are read dictionary-coded: ~30 % less CPU for the read, and
+    their checks look at each distinct value once."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     if _quoted_break_above_header(table):
         return None
     names = [f"c{i}" for i in range(len(table.headers))]
+    coded = {f"c{i}" for f, i in table.columns.items() if f in CODED}
+    types = {c: pa.dictionary(pa.int32(), pa.string()) if c in coded else pa.string() for c in names}
     try:
         # the streaming reader: one thread, about half the CPU of read_csv for the same table
         return pcsv.open_csv(
@@ -215,7 +224,7 @@ def _read(table):
                                           skip_rows=table.header_row, column_names=names, block_size=BLOCK),
             # ignore_empty_lines=False: an empty line is a row of empty cells, numbered as csv numbers it
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
+            convert_options=pcsv.ConvertOptions(column_types=types,
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False)
         ).read_all()
     except (pa.ArrowInvalid, UnicodeDecodeError):
@@ -233,9 +242,34 @@ def _blank(data):
 
     blank = None
     for c in data.columns:
-        empty = pc.equal(c, "")
+        empty = _by_value(c, lambda values: pc.equal(values, ""))
         blank = empty if blank is None else pc.and_(blank, empty)
     return blank
+
+
+def _by_value(column, fn):
+    """fn (an Arrow array -> array of as many results) over a column; for a dictionary-coded
+    column fn sees each chunk's distinct values only, and their results are spread by the codes."""
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(column.type):
+        return fn(column)
+    return pa.chunked_array([fn(c.dictionary).take(c.indices) for c in _chunks_of(column)])
+
+
+def _chunks_of(column):
+    import pyarrow as pa
+
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+
+
+def _decoded(column):
+    """A dictionary-coded column as plain text (any other column unchanged)."""
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(column.type):
+        return column
+    return pa.chunked_array([c.cast(pa.string()) for c in _chunks_of(column)], type=pa.string())
 
 
 def _valid_codes(code):
@@ -263,19 +297,27 @@ def _valid_codes(code):
 
 def _mapped(column, convert, kind=None):
     """(values, flags, plain) of a column converted once per distinct value by today's `convert`
-    (cell -> (value or (value, flag), reason)); plain = no reason."""
+    (cell -> (value or (value, flag), reason)); plain = no reason. Chunk by chunk: the distinct
+    values of a dictionary-coded chunk are its dictionary, of a text chunk found by hashing."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    distinct = pc.unique(column)
-    at = pc.index_in(column, value_set=distinct)
-    results = [convert(v) for v in distinct.to_pylist()]
-    values = [r[0][0] if isinstance(r[0], tuple) else r[0] for r in results]
-    flags = [r[0][1] if isinstance(r[0], tuple) else None for r in results]
-    plain = pa.array([r[1] is None for r in results], pa.bool_()).take(at)
-    value_col = pa.array(values, type=kind or pa.string()).take(at)
-    flag_col = pa.array(flags, type=pa.bool_()).take(at)
-    return value_col, flag_col, plain
+    seen: dict = {}
+    values_out, flags_out, plain_out = [], [], []
+    for chunk in _chunks_of(column):
+        if pa.types.is_dictionary(chunk.type):
+            distinct, at = chunk.dictionary, chunk.indices
+        else:
+            distinct = pc.unique(chunk)
+            at = pc.index_in(chunk, value_set=distinct)
+        results = [seen[v] if v in seen else seen.setdefault(v, convert(v)) for v in distinct.to_pylist()]
+        values = [r[0][0] if isinstance(r[0], tuple) else r[0] for r in results]
+        flags = [r[0][1] if isinstance(r[0], tuple) else None for r in results]
+        plain_out.append(pa.array([r[1] is None for r in results], pa.bool_()).take(at))
+        values_out.append(pa.array(values, type=kind or pa.string()).take(at))
+        flags_out.append(pa.array(flags, type=pa.bool_()).take(at))
+    return (pa.chunked_array(values_out, type=kind or pa.string()), pa.chunked_array(flags_out, type=pa.bool_()),
+            pa.chunked_array(plain_out, type=pa.bool_()))
 
 
 def _licences(col: dict, n: int):

@@ -54,8 +54,9 @@ def take_rows(table, rows, constant: dict | None = None):
         if constant and name in constant:
             cols.append(constant_column(constant[name], len(rows), col.type))
             continue
+        text = _text_of(col.type)  # a dictionary-coded column (columnar intake's raw table) comes out as text
         if col.num_chunks == 1:
-            cols.append(col.chunk(0).take(at))
+            cols.append(text(col.chunk(0).take(at)))
             continue
         if back is None:
             ahead = np.argsort(rows, kind="stable")
@@ -65,11 +66,19 @@ def take_rows(table, rows, constant: dict | None = None):
             back = pa.array(back)
         bounds = np.cumsum([0] + [len(c) for c in col.chunks])
         cut = np.searchsorted(ordered, bounds)
-        parts = [col.chunk(i).take(pa.array(ordered[cut[i]:cut[i + 1]] - bounds[i]))
+        parts = [text(col.chunk(i).take(pa.array(ordered[cut[i]:cut[i + 1]] - bounds[i])))
                  for i in range(col.num_chunks) if cut[i + 1] > cut[i]]
-        got = pa.concat_arrays(parts) if parts else pa.array([], type=col.type)
+        got = pa.concat_arrays(parts) if parts else text(pa.array([], type=col.type))
         cols.append(got.take(back))
-    return pa.Table.from_arrays(cols, schema=table.schema)
+    return pa.Table.from_arrays(cols, names=table.column_names)
+
+
+def _text_of(kind):
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return lambda array: array.cast(kind.value_type)
+    return lambda array: array
 
 
 def constant_column(value, n: int, kind):
