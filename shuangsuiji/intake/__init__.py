@@ -14,6 +14,8 @@ merged, an id on two rows rejects both);
 checks.py the roster summaries and the problems workbook of `ssj check`;
 columnar.py the columnar path of a large CSV target roster (pyarrow columns, only odd rows through
 targets.py's per-row rules) giving targettable.py `TargetTable` (Arrow columns sorted by code,
-a read-only sequence of `Target`: `Rosters.targets` is a list or a TargetTable).
+a read-only sequence of `Target`: `Rosters.targets` is a list or a TargetTable); codeorder.py
+sorts a large roster's codes by integer keys; utf8check.py checks a large file's encoding with
+Arrow's validator.
 targets.py and inspectors.py hold the per-roster rules. Uses core, sheets and plan.
 """
