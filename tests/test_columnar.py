@@ -218,7 +218,7 @@ def test_pool_from_columns_equals_the_per_entity_pool(tmp_path):
 def test_untrimmed_and_formula_starts_equal_python_on_every_whitespace_character():
     import pyarrow as pa
 
-    from shuangsuiji.intake.columnar import SPACES, _first_byte_in, _untrimmed
+    from shuangsuiji.intake.cellcols import SPACES, first_byte_in as _first_byte_in, untrimmed as _untrimmed
 
     values = ["", "城中区", "业", "一", "A", "=1", "+86", "-", "@x", "中=", "\u3000", "x\u3000y"]
     for ch in SPACES:

@@ -16,6 +16,6 @@ columnar.py the columnar path of a large CSV target roster (pyarrow columns, onl
 targets.py's per-row rules) giving targettable.py `TargetTable` (Arrow columns sorted by code,
 a read-only sequence of `Target`: `Rosters.targets` is a list or a TargetTable); codeorder.py
 sorts a large roster's codes by integer keys; utf8check.py checks a large file's encoding with
-Arrow's validator.
+Arrow's validator; cellcols.py holds the column forms of cells.py's checks.
 targets.py and inspectors.py hold the per-roster rules. Uses core, sheets and plan.
 """

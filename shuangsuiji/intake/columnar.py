@@ -17,10 +17,9 @@ header, the plan mapping values for this file): targets.py then reads it row by 
 
 from __future__ import annotations
 
-import sys
-
 from ..core.errors import Problem
 from .cells import Chunk, parse_date
+from .cellcols import by_value, chunks_of, decoded, first_byte_in, untrimmed
 from .codeorder import code_order, fixed_bytes, mask
 from .codes import valid_uscc_matrix
 from .records import USCC
@@ -32,7 +31,6 @@ BLOCK = 1 << 27  # bytes per parsed block: few large chunks make the pool gather
 TEXT_CHECKED = ("name", "entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area",
                 "state", "licence_name", "licence_no")
 FORMULA_START = ("=", "+", "-", "@")
-SPACES = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())  # what str.strip() strips
 
 
 def usable(table) -> bool:
@@ -77,10 +75,10 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
     code = raw_code  # a lower-case code is not plain: the row path upper-cases it, with its remarks
     plain = _valid_codes(code)
     name = col["name"]
-    odd = _first_byte_in(name, FORMULA_START, empty=True)  # empty, or formula-like
+    odd = first_byte_in(name, FORMULA_START, empty=True)  # empty, or formula-like
     for f in TEXT_CHECKED:
         if f in col:
-            odd |= _untrimmed(col[f])
+            odd |= untrimmed(col[f])
     plain = pc.and_(plain, pa.array(~odd))
     if "state" in col:
         state, drawable, ok = _mapped(col["state"], rules.state)
@@ -109,7 +107,7 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
         rows = [list(r) for r in zip(*(c.to_pylist() for c in got.columns))]
         odd += targets_of(Chunk(table, rows, numbers.take(part).to_pylist(), problems), rules)
 
-    text = {f: (_decoded(col[f]) if f in col else _constant("", n))
+    text = {f: (decoded(col[f]) if f in col else _constant("", n))
             for f in ("entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area")}
     clean = pa.table({"credit_code": code, "name": name, "code_kind": _constant(USCC, n),
                       **text, "state": state, "drawable": drawable, "established": dates["established"],
@@ -129,69 +127,6 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
 _ABSENT = {"entity_type": "", "industry": "", "address": "", "legal_rep": "", "phone": "", "reg_authority": "",
            "area": "", "state": "", "drawable": True, "risk": "", "established": None, "last_inspected": None,
            "licences": []}
-
-
-def _byte_table(chars) -> "np.ndarray":
-    import numpy as np
-
-    table = np.zeros(256, dtype=bool)
-    table[list(chars)] = True
-    return table
-
-
-def _chunk_bytes(chunk):
-    """(offsets, data) of a string array as numpy views."""
-    import numpy as np
-
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
-    data = chunk.buffers()[2]
-    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, dtype=np.uint8))
-
-
-def _first_byte_in(column, starts, *, empty: bool):
-    """Per row: does the cell start with one of the ASCII characters `starts` (or is it empty,
-    when `empty`)? The first byte of each cell, read in place."""
-    import numpy as np
-    import pyarrow as pa
-
-    table = _byte_table(ord(c) for c in starts)
-    parts = []
-    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
-        offsets, data = _chunk_bytes(chunk)
-        nonempty = offsets[1:] > offsets[:-1]
-        hit = np.full(len(chunk), empty)
-        hit[nonempty] = table[data[offsets[:-1][nonempty]]]
-        parts.append(hit)
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
-
-
-def _untrimmed(column):
-    """Per row: would str.strip() change the cell? Only a cell whose first byte can begin, or
-    whose last byte can end, one of Python's whitespace characters in UTF-8 is a candidate; the
-    candidates are trimmed by Arrow with exactly those characters and compared."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_dictionary(column.type):  # each distinct value checked once, in Python
-        return np.concatenate([np.array([v != v.strip() for v in c.dictionary.to_pylist()] or [False])[
-            np.asarray(c.indices.to_numpy(zero_copy_only=False), dtype=np.int64)] for c in _chunks_of(column)]
-            or [np.zeros(0, dtype=bool)])
-    firsts = _byte_table(c.encode("utf-8")[0] for c in SPACES)
-    lasts = _byte_table(c.encode("utf-8")[-1] for c in SPACES)
-    parts = []
-    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
-        offsets, data = _chunk_bytes(chunk)
-        nonempty = offsets[1:] > offsets[:-1]
-        candidate = np.zeros(len(chunk), dtype=bool)
-        candidate[nonempty] = firsts[data[offsets[:-1][nonempty]]] | lasts[data[offsets[1:][nonempty] - 1]]
-        changed = np.zeros(len(chunk), dtype=bool)
-        idx = np.flatnonzero(candidate)
-        if len(idx):
-            sub = chunk.take(pa.array(idx))
-            changed[idx] = mask(pc.not_equal(sub, pc.utf8_trim(sub, characters=SPACES)))
-        parts.append(changed)
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def _constant(value, n: int, kind=None):
@@ -242,34 +177,9 @@ def _blank(data):
 
     blank = None
     for c in data.columns:
-        empty = _by_value(c, lambda values: pc.equal(values, ""))
+        empty = by_value(c, lambda values: pc.equal(values, ""))
         blank = empty if blank is None else pc.and_(blank, empty)
     return blank
-
-
-def _by_value(column, fn):
-    """fn (an Arrow array -> array of as many results) over a column; for a dictionary-coded
-    column fn sees each chunk's distinct values only, and their results are spread by the codes."""
-    import pyarrow as pa
-
-    if not pa.types.is_dictionary(column.type):
-        return fn(column)
-    return pa.chunked_array([fn(c.dictionary).take(c.indices) for c in _chunks_of(column)])
-
-
-def _chunks_of(column):
-    import pyarrow as pa
-
-    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-
-
-def _decoded(column):
-    """A dictionary-coded column as plain text (any other column unchanged)."""
-    import pyarrow as pa
-
-    if not pa.types.is_dictionary(column.type):
-        return column
-    return pa.chunked_array([c.cast(pa.string()) for c in _chunks_of(column)], type=pa.string())
 
 
 def _valid_codes(code):
@@ -304,7 +214,7 @@ def _mapped(column, convert, kind=None):
 
     seen: dict = {}
     values_out, flags_out, plain_out = [], [], []
-    for chunk in _chunks_of(column):
+    for chunk in chunks_of(column):
         if pa.types.is_dictionary(chunk.type):
             distinct, at = chunk.dictionary, chunk.indices
         else:
