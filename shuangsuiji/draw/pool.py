@@ -267,38 +267,42 @@ def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
 def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
     """stratum -> [credit code] from a pool file, in file order: the id column only.
 
-    Read in blocks, never the whole file as text; a file with quoted cells (names holding commas,
-    quotes or line breaks) is parsed properly, also streaming.
+    Read in blocks, never the whole file as text. A file without any double quote (every pool
+    whose names hold no comma, quote or line break) is split as bytes; a file with quoted cells
+    is parsed properly by the csv module, also streaming.
     """
     path = Path(path)
-    if _has_quote(path, block):
-        out: dict[str, list[str]] = {}
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header != POOL_HEADERS:
-                raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-            for row in reader:
-                if len(row) != 3:
-                    raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
-                out.setdefault(row[0], []).append(row[1])
+    out = _read_plain_ids(path, block)
+    if out is not None:
         return out
-    return _read_plain_ids(path, block)
+    out = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header != POOL_HEADERS:
+            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+        for row in reader:
+            if len(row) != 3:
+                raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
+            out.setdefault(row[0], []).append(row[1])
+    return out
 
 
-def _has_quote(path: Path, block: int) -> bool:
-    with open(path, "rb") as f:
-        return any(b'"' in chunk for chunk in iter(lambda: f.read(block), b""))
-
-
-def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]]:
+def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]] | None:
+    """The ids of a file without quotes; None as soon as a block holds a double quote (then the
+    csv module must parse the file: a quoted cell may hold commas and line breaks)."""
     out: dict[str, list[str]] = {}
     with open(path, "rb") as f:
-        header = f.readline().decode("utf-8-sig").rstrip("\r\n")
+        first = f.readline()
+        if b'"' in first:
+            return None
+        header = first.decode("utf-8-sig").rstrip("\r\n")
         if header != ",".join(POOL_HEADERS):
             raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
         n, rest = 1, b""
         for data in iter(lambda: f.read(block), b""):
+            if b'"' in data:
+                return None
             data = rest + data
             cut = data.rfind(b"\n") + 1
             rest = data[cut:]
@@ -309,24 +313,24 @@ def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]]:
 
 
 def _add_ids(out: dict[str, list[str]], data: bytes, n: int, path: Path) -> int:
-    """Add the ids of whole lines `data` (ending in a line break); returns the last line number."""
-    lines = data.decode("utf-8").split("\n")
+    """Add the ids of whole lines `data` (ending in a line break) of line `n + 1` onwards; returns
+    the last line number. Bytes are split and only the id (and a new stratum's name) decoded:
+    no quote in the file means no cell holds a comma, so a line is `stratum,id,name[\\r]`."""
+    lines = data.split(b"\n")
     lines.pop()
     stratum, ids = None, []
     for line in lines:
-        n += 1
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line:
-            continue
-        parts = line.split(",", 2)
+        parts = line.split(b",", 2)
         if len(parts) != 3:
-            raise InputInvalid(f"池文件 {path} 第{n}行应有 3 列。")
+            if line in (b"", b"\r"):  # an empty line is skipped
+                continue
+            bad = next(i for i, x in enumerate(lines) if x not in (b"", b"\r") and x.count(b",") < 2)
+            raise InputInvalid(f"池文件 {path} 第{n + bad + 1}行应有 3 列。")
         if parts[0] != stratum:
             stratum = parts[0]
-            ids = out.setdefault(stratum, [])
-        ids.append(parts[1])
-    return n
+            ids = out.setdefault(stratum.decode("utf-8"), [])
+        ids.append(parts[1].decode("utf-8"))
+    return n + len(lines)
 
 
 def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, int]:
