@@ -373,13 +373,14 @@ def _public_csv(manifest: dict, details: tuple[list[str], dict[str, list]]) -> b
     nature = nature_text(manifest)
     headers, by_code = details
     name_at = headers.index("企业名称") if "企业名称" in headers else None
+    number, name_ = escaped(manifest["task_number"]), escaped(manifest["task_name"])
     rows = []
     for s in manifest["strata"]:
+        stratum = escaped(s["name"])
         for code in s["selected"]:
             d = by_code.get(code)
             name = d[name_at] if d is not None and name_at is not None else ""
-            rows.append([nature, escaped(manifest["task_number"]), escaped(manifest["task_name"]),
-                         escaped(s["name"]), str(len(rows) + 1), code, escaped(name)])
+            rows.append([nature, number, name_, stratum, str(len(rows) + 1), code, escaped(name)])
     return fast_csv_bytes(PUBLIC_HEADERS, rows)
 
 
