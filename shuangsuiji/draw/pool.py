@@ -13,11 +13,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import islice
+from itertools import compress, count, islice
+from operator import methodcaller
 from pathlib import Path
 
 from ..core.errors import InputInvalid
@@ -336,9 +336,9 @@ def _add_ids(out: dict[str, list[str]], data: bytes, n: int, path: Path) -> int:
 def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, int]:
     """0-based data line in pool.csv (and pool_details.tsv) of each wanted code, by stratum.
 
-    A stratum's ids are sorted by code (build_pool), so a binary search finds each: no dictionary
-    of the whole pool. A code not found where the order puts it is simply left out; `read_details`
-    then finds it by scanning.
+    One pass over each stratum's ids testing membership in the set of its wanted codes (C-level
+    iteration, ~0.05 us an id): no dictionary of the whole pool, and no reliance on the order.
+    A code not in its stratum is simply left out; `read_details` then finds it by scanning.
     """
     offsets, start = {}, 0
     for name, ids in pool.items():
@@ -346,11 +346,12 @@ def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> 
         start += len(ids)
     out = {}
     for name, codes in wanted.items():
-        ids = pool.get(name, [])
-        for code in codes:
-            i = bisect_left(ids, code)
-            if i < len(ids) and ids[i] == code:
-                out[code] = offsets[name] + i
+        ids = pool.get(name)
+        if not ids or not codes:
+            continue
+        look = set(codes)
+        for i in compress(count(), map(look.__contains__, ids)):
+            out[ids[i]] = offsets[name] + i
     return out
 
 
@@ -366,11 +367,15 @@ def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[li
     with open(path, "rb") as f:
         headers = f.readline().decode("utf-8").rstrip("\n").split("\t")
         at = 0
+        codes, lines = [], []
         for pos, code in sorted((p, c) for c, p in hinted.items() if p >= 0):
             line = next(islice(f, pos - at, None), b"")
             at = pos + 1
             if line.startswith(code.encode("utf-8") + b"\t"):
-                out[code] = line.decode("utf-8").rstrip("\n").split("\t")
+                codes.append(code)
+                lines.append(line if line.endswith(b"\n") else line + b"\n")
+        # One decode for all the lines found, then one split per line (not a decode per line).
+        out.update(zip(codes, map(methodcaller("split", "\t"), b"".join(lines).decode("utf-8").split("\n"))))
     missing = {c.encode("utf-8") for c in (hinted if isinstance(wanted, dict) else wanted) if c not in out}
     if missing:
         with open(path, "rb") as f:
