@@ -42,6 +42,7 @@ import hashlib
 import heapq
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from itertools import compress, islice, repeat
 from operator import eq, itemgetter
 from typing import Callable, Iterable, NamedTuple, Sequence
@@ -182,7 +183,14 @@ def _prefix_keys(ids: Iterable[str], prefix: str, key_digits: int) -> list[str]:
 
 # Digits of the coarse key that narrows a partial selection before the prefix keys are computed.
 _COARSE_DIGITS = 4
-_coarse_table: list[int] = []
+
+
+@lru_cache(maxsize=1)
+def _coarse_table() -> tuple[int, ...]:
+    """x -> the number whose digits are those of "%04d" % x reversed, for x < 10**4 (built once,
+    whole, before any caller sees it: safe for an engine's worker threads)."""
+    fmt = "%0" + str(_COARSE_DIGITS) + "d"
+    return tuple(int((fmt % x)[::-1]) for x in range(10 ** _COARSE_DIGITS))
 
 
 def _coarse_keys(ids: Sequence[str], prefix: str) -> list[int]:
@@ -192,9 +200,8 @@ def _coarse_keys(ids: Sequence[str], prefix: str) -> list[int]:
     of the 10,000 reversals replaces formatting a string per id. Four-digit strings compare as
     their numbers do, so a smaller coarse key means a smaller ticket.
     """
-    if not _coarse_table:
-        _coarse_table.extend(int(("%04d" % x)[::-1]) for x in range(10 ** _COARSE_DIGITS))
-    table = _coarse_table
+    table = _coarse_table()
+    mod = 10 ** _COARSE_DIGITS
     frombytes = int.from_bytes
     copy = _hasher(prefix)
     out = []
@@ -202,7 +209,7 @@ def _coarse_keys(ids: Sequence[str], prefix: str) -> list[int]:
     for i in ids:
         h = copy()
         h.update(i.encode("utf-8"))
-        append(table[frombytes(h.digest(), "big") % 10000])
+        append(table[frombytes(h.digest(), "big") % mod])
     return out
 
 
