@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from shuangsuiji.core.errors import InputInvalid
 from shuangsuiji.core.state import TaskState
 from shuangsuiji.core.workspace import Workspace
-from shuangsuiji.draw.pool import read_pool_csv
+from shuangsuiji.draw.poolread import read_pool_csv
 from shuangsuiji.draw.run import check_seed, default_reserves, draw_strata
 
 

@@ -280,7 +280,8 @@ def test_entities_drawn_by_another_task_are_excluded(tmp_path, invoke, monkeypat
 
 @pytest.mark.parametrize("names", [["甲公司", "乙公司", "丙公司"], ['甲"公司', "乙,公司", "丙\r\n公司"]])
 def test_pool_readers_agree_quoted_or_not(tmp_path, names):
-    from shuangsuiji.draw.pool import POOL_HEADERS, read_pool_csv, read_pool_ids
+    from shuangsuiji.draw.pool import POOL_HEADERS
+    from shuangsuiji.draw.poolread import read_pool_csv, read_pool_ids
     from shuangsuiji.sheets.fastxlsx import fast_csv_bytes
 
     rows = [("低", code(1), names[0]), ("低", code(2), names[1]), ("高", code(3), names[2])]

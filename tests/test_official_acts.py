@@ -157,7 +157,7 @@ def test_substitution_follows_the_reference_sampler_order(frozen, tmp_path, invo
     """Independent check: the substitute is the package's next ticket after the take."""
     from consistent_sampler import sampler as package_sampler
 
-    from shuangsuiji.draw.pool import read_pool_ids
+    from shuangsuiji.draw.poolread import read_pool_ids
 
     assert _draw(invoke, frozen).exit_code == 0
     m = json.loads((tmp_path / "out/T01/draw/manifest.json").read_text(encoding="utf-8"))

@@ -175,6 +175,34 @@ def test_short_prefix_keys_force_ties_and_still_agree(key_digits):
         assert len(set(keys)) < len(keys)
 
 
+def test_coarse_keys_are_the_first_four_ticket_digits():
+    ids = pool("coarse", 300) + ["", "中文编号", "e\u0301", "x" * 300]
+    for seed in ("0", "城中区2026年第一次摇号"):
+        assert S._coarse_keys(ids, seed_hash(seed)) == [int(first_fraction(i, seed)[2:6]) for i in ids]
+
+
+@pytest.mark.parametrize("key_digits", [5, 6])
+def test_coarse_prefilter_keeps_every_tie_and_agrees(key_digits, monkeypatch):
+    """A partial sample hashes every id for its 4-digit coarse key, then computes the K-digit key
+    only for ids at or below the take-th smallest coarse key. K = 5, 6 on 3,000 ids: K-digit
+    keys tie, coarse buckets hold several ids; every take from 1 to 400 (across bucket bounds)
+    and a few large ones must still equal the package."""
+    ids = pool("prefilter", 3000)
+    seed = "城中区2026年第一次摇号"
+    full = package(ids, seed)
+    keys = S._prefix_keys(ids, seed_hash(seed), key_digits)
+    assert len(set(keys)) < len(keys)  # ties on the K-digit key exist
+    narrowed = []
+    real = S._candidates
+    monkeypatch.setattr(S, "_candidates", lambda *a: narrowed.append(len(r := real(*a))) or r)
+    for take in [*range(1, 401), 749, 750, 751, 1500, 2999]:
+        assert sample(ids, seed, take, _key_digits=key_digits) == full[:take], take
+    assert len(narrowed) == 405 and max(narrowed[:400]) < 3000 / 4  # the prefilter ran and narrowed
+    assert order(ids, seed, _key_digits=key_digits) == full  # take = n: no prefilter
+    odd = ids[:40] + ["", "0", "中文编号", "a b", "e\u0301", "x" * 300]
+    assert sample(odd, seed, 5) == package(odd, seed, 5)
+
+
 def test_tie_resolution_handles_prefix_tickets():
     """Tickets compare as strings: a proper prefix sorts first, then equal tickets by id."""
     base = "0." + "1234567" + "0" * 57

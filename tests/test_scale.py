@@ -143,7 +143,7 @@ def _pool_file(tmp_path, strata):
 
 @pytest.mark.parametrize("block", [1, 5, 64, 1 << 24])
 def test_pool_ids_read_in_blocks_equal_the_whole_file_parse(tmp_path, block):
-    from shuangsuiji.draw.pool import read_pool_csv, read_pool_ids
+    from shuangsuiji.draw.poolread import read_pool_csv, read_pool_ids
 
     plain = [s for s in _strata() if s.name == "低"] + [Stratum("高", ["高"], StratumRule(ratio=1.0),
                                                                    [Target(code(50), "丙"), Target(code(51), "丁")])]
@@ -162,7 +162,7 @@ def test_pool_ids_read_in_blocks_equal_the_whole_file_parse(tmp_path, block):
 
 def test_pool_ids_refuse_a_short_line_with_its_number(tmp_path):
     from shuangsuiji.core.errors import InputInvalid
-    from shuangsuiji.draw.pool import read_pool_ids
+    from shuangsuiji.draw.poolread import read_pool_ids
 
     pool, _ = _pool_file(tmp_path, _strata()[:1])
     lines = pool.read_bytes().split(b"\r\n")
@@ -172,8 +172,21 @@ def test_pool_ids_refuse_a_short_line_with_its_number(tmp_path):
         read_pool_ids(pool, block=16)
 
 
+@pytest.mark.parametrize("block", [7, 1 << 24])
+def test_pool_ids_skip_empty_lines_and_count_them_in_line_numbers(tmp_path, block):
+    from shuangsuiji.core.errors import InputInvalid
+    from shuangsuiji.draw.poolread import read_pool_ids
+
+    pool = tmp_path / "pool.csv"
+    pool.write_bytes("\ufeff分层,统一社会信用代码,企业名称\r\n低,A1,甲\r\n\r\n低,A2,乙,有逗号\n\n高,B1,丙\r\n".encode())
+    assert read_pool_ids(pool, block=block) == {"低": ["A1", "A2"], "高": ["B1"]}
+    pool.write_bytes(pool.read_bytes() + "\r\n高,B2\r\n".encode())
+    with pytest.raises(InputInvalid, match="第8行应有 3 列"):
+        read_pool_ids(pool, block=block)
+
+
 def test_details_are_fetched_for_wanted_codes_only(tmp_path):
-    from shuangsuiji.draw.pool import pool_positions, read_details, read_pool_ids
+    from shuangsuiji.draw.poolread import pool_positions, read_details, read_pool_ids
 
     pool, details = _pool_file(tmp_path, _strata())
     ids = read_pool_ids(pool)

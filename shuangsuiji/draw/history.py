@@ -140,7 +140,7 @@ def list_rows(manifest: dict, names: dict[str, str], swaps: list[dict], nature: 
 def verify_list_versions(ws: Workspace) -> Report | None:
     """Each public list version written by a substitution, recomputed from the draw manifest, the
     pool names and the substitutions recorded up to it."""
-    from .pool import read_pool_csv
+    from .poolread import read_pool_csv
 
     entries = ws.ledger().read()
     subs = [e for e in entries if e["kind"] == "substitution" and e["data"].get("list")]

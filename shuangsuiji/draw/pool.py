@@ -4,8 +4,8 @@
 无事不扰 exclusions (entities drawn recently by the ledger, inspected recently by the roster's
 上次检查日期, newly established), splits the rest into the strata of `allocation.strata_for` and
 sets each stratum's take. `pool_csv_bytes` / `details_tsv_bytes` write the public pool.csv and the
-internal pool_details.tsv; `read_pool_csv`, `read_pool_ids` and `read_details` read them back
-(the draw and its verification read only these files, never the roster).
+internal pool_details.tsv (streamed while hashed; a columnar pool writes both from one gather);
+poolread.py reads them back (the draw and its verification read only these files, never the roster).
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain, islice
 from pathlib import Path
 
-from ..core.errors import InputInvalid
 from ..core.fileio import write_with
 from ..intake.records import Target
 from ..intake.targettable import TargetTable
@@ -264,135 +262,3 @@ def write_pool_files(strata: list[Stratum], pool_path: Path, details_path: Path)
 
     write_with(pool_path, write)
     return hashes[0].hexdigest(), hashes[1].hexdigest()
-
-
-def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:
-    """stratum -> [(credit code, name as written in the file)] from a pool file, in file order."""
-    return _parse_pool(Path(path).read_bytes().decode("utf-8-sig"), path)
-
-
-def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header != POOL_HEADERS:
-        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-    out: dict[str, list[tuple[str, str]]] = {}
-    for row in reader:
-        if len(row) != 3:
-            raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
-        out.setdefault(row[0], []).append((row[1], row[2]))
-    return out
-
-
-def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
-    """stratum -> [credit code] from a pool file, in file order: the id column only.
-
-    Read in blocks, never the whole file as text; a file with quoted cells (names holding commas,
-    quotes or line breaks) is parsed properly, also streaming.
-    """
-    path = Path(path)
-    if _has_quote(path, block):
-        out: dict[str, list[str]] = {}
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header != POOL_HEADERS:
-                raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-            for row in reader:
-                if len(row) != 3:
-                    raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
-                out.setdefault(row[0], []).append(row[1])
-        return out
-    return _read_plain_ids(path, block)
-
-
-def _has_quote(path: Path, block: int) -> bool:
-    with open(path, "rb") as f:
-        return any(b'"' in chunk for chunk in iter(lambda: f.read(block), b""))
-
-
-def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    with open(path, "rb") as f:
-        header = f.readline().decode("utf-8-sig").rstrip("\r\n")
-        if header != ",".join(POOL_HEADERS):
-            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-        n, rest = 1, b""
-        for data in iter(lambda: f.read(block), b""):
-            data = rest + data
-            cut = data.rfind(b"\n") + 1
-            rest = data[cut:]
-            n = _add_ids(out, data[:cut], n, path)
-        if rest:
-            _add_ids(out, rest + b"\n", n, path)
-    return out
-
-
-def _add_ids(out: dict[str, list[str]], data: bytes, n: int, path: Path) -> int:
-    """Add the ids of whole lines `data` (ending in a line break); returns the last line number."""
-    lines = data.decode("utf-8").split("\n")
-    lines.pop()
-    stratum, ids = None, []
-    for line in lines:
-        n += 1
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line:
-            continue
-        parts = line.split(",", 2)
-        if len(parts) != 3:
-            raise InputInvalid(f"池文件 {path} 第{n}行应有 3 列。")
-        if parts[0] != stratum:
-            stratum = parts[0]
-            ids = out.setdefault(stratum, [])
-        ids.append(parts[1])
-    return n
-
-
-def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> dict[str, int]:
-    """0-based data line in pool.csv (and pool_details.tsv) of each wanted code, by stratum.
-
-    A stratum's ids are sorted by code (build_pool), so a binary search finds each: no dictionary
-    of the whole pool. A code not found where the order puts it is simply left out; `read_details`
-    then finds it by scanning.
-    """
-    offsets, start = {}, 0
-    for name, ids in pool.items():
-        offsets[name] = start
-        start += len(ids)
-    out = {}
-    for name, codes in wanted.items():
-        ids = pool.get(name, [])
-        for code in codes:
-            i = bisect_left(ids, code)
-            if i < len(ids) and ids[i] == code:
-                out[code] = offsets[name] + i
-    return out
-
-
-def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """(headers, credit code -> row) of the wanted codes from pool_details.tsv, streaming.
-
-    `wanted` maps codes to their 0-based position in the pool file (pool_positions): lines are
-    skipped up to each position and only those lines split; a line whose code does not match its
-    position (and any plain iterable of codes) is found by one scan. Never holds the whole file.
-    """
-    hinted = wanted if isinstance(wanted, dict) else {}
-    out: dict[str, list[str]] = {}
-    with open(path, "rb") as f:
-        headers = f.readline().decode("utf-8").rstrip("\n").split("\t")
-        at = 0
-        for pos, code in sorted((p, c) for c, p in hinted.items() if p >= 0):
-            line = next(islice(f, pos - at, None), b"")
-            at = pos + 1
-            if line.startswith(code.encode("utf-8") + b"\t"):
-                out[code] = line.decode("utf-8").rstrip("\n").split("\t")
-    missing = {c.encode("utf-8") for c in (hinted if isinstance(wanted, dict) else wanted) if c not in out}
-    if missing:
-        with open(path, "rb") as f:
-            f.readline()
-            for line in f:
-                code = line[: line.find(b"\t")]
-                if code in missing:
-                    out[code.decode("utf-8")] = line.decode("utf-8").rstrip("\n").split("\t")
-    return headers, out

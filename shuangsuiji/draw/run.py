@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
 from .. import __version__
@@ -35,7 +36,7 @@ from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
 from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
                       interrupted_draws, nature_text)
 from .partition import sample_in_chunks
-from .pool import pool_positions, read_details, read_pool_ids
+from .poolread import pool_positions, read_details, read_pool_ids
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
 
 REFERENCE = "consistent-sampler==1.0.10"
@@ -329,14 +330,15 @@ def _workbook(manifest: dict, details: tuple[list[str], dict[str, list]], lp: Lo
     pick = [headers.index(c) if c in headers else None for c in ["企业名称", *DETAIL_COLUMNS]]
     head = ["序号", "分层", "签序", "签号", "统一社会信用代码", "企业名称", *DETAIL_COLUMNS]
 
+    get = itemgetter(*pick) if None not in pick else (lambda d: [d[i] if i is not None else "" for i in pick])
+
     def rows(kind: str, tickets_key: str) -> list[list]:
         out = []
         for s in manifest["strata"]:
             start = 0 if kind == "selected" else s["take"]
             for rank, (code, ticket) in enumerate(zip(s[kind], s[tickets_key]), start + 1):
-                d = by_code.get(code)
-                extra = [d[i] if (d is not None and i is not None) else "" for i in pick]
-                out.append([len(out) + 1, s["name"], rank, ticket, code, *extra])
+                d = by_code.get(code)  # (a column missing from the details file stays empty)
+                out.append([len(out) + 1, s["name"], rank, ticket, code, *(get(d) if d is not None else [""] * len(pick))])
         return out
 
     title = f"{manifest['task_number']} {manifest['task_name']} 抽取结果 —— {nature}"
@@ -373,13 +375,13 @@ def _public_csv(manifest: dict, details: tuple[list[str], dict[str, list]]) -> b
     nature = nature_text(manifest)
     headers, by_code = details
     name_at = headers.index("企业名称") if "企业名称" in headers else None
-    rows = []
+    number, name_, rows = escaped(manifest["task_number"]), escaped(manifest["task_name"]), []
     for s in manifest["strata"]:
+        stratum = escaped(s["name"])
         for code in s["selected"]:
             d = by_code.get(code)
             name = d[name_at] if d is not None and name_at is not None else ""
-            rows.append([nature, escaped(manifest["task_number"]), escaped(manifest["task_name"]),
-                         escaped(s["name"]), str(len(rows) + 1), code, escaped(name)])
+            rows.append([nature, number, name_, stratum, str(len(rows) + 1), code, escaped(name)])
     return fast_csv_bytes(PUBLIC_HEADERS, rows)
 
 

@@ -24,6 +24,14 @@ by the full (ticket, id). With 10**19 possible keys such runs are rare, but they
 exactly (the tests force them with K = 1, 2, 3). The package's 9-digit display of a ticket is
 a slice of the prefix key unless the ticket starts with more than K - 9 nines.
 
+A partial sample (0 < take < n) first narrows the ids by a *coarse key*, R[:4] read as a number
+(a table lookup of N mod 10**4), to those at or below the take-th smallest coarse key: a larger
+R[:4] means a larger ticket, and ids whose prefix keys tie share their coarse key. Only those
+(about take + n/10**4) get the 19-digit prefix key. Every hash is SHA-256(UTF-8(seed_hash + id)),
+computed by copying a SHA-256 state that has taken in the seed hash (exactly one 64-byte block)
+and feeding it UTF-8(id): the same bytes, hashed once per id. `_reversed_digits` is the plain
+per-id computation the tests compare everything with.
+
 Pure: no I/O, no clock, no randomness. Standard library only.
 """
 
@@ -33,6 +41,8 @@ import gc
 import hashlib
 import heapq
 from bisect import bisect_left
+from collections import Counter
+from functools import lru_cache
 from itertools import compress, islice, repeat
 from operator import eq, itemgetter
 from typing import Callable, Iterable, NamedTuple, Sequence
@@ -145,14 +155,80 @@ def display_ticket(full_ticket: str, digits: int = _DISPLAY_DIGITS) -> str:
     return full_ticket[: 2 + nines + digits]
 
 
-def _prefix_keys(ids: Sequence[str], prefix: str, key_digits: int) -> list[str]:
+def _hasher(prefix: str):
+    """`h0.copy` of a SHA-256 that has already taken in the seed hash `prefix`.
+
+    `h = h0.copy(); h.update(UTF-8(id)); h.digest()` is SHA-256(UTF-8(prefix + id)), the same
+    bytes as `_reversed_digits` hashes: UTF-8 of a concatenation is the concatenation of the
+    UTF-8s, and SHA-256 reads its input as a stream. The prefix (64 hex digits) is exactly one
+    64-byte block, so copying the state saves compressing it again for every id.
+    """
+    return _sha256(prefix.encode("utf-8")).copy
+
+
+def _prefix_keys(ids: Iterable[str], prefix: str, key_digits: int) -> list[str]:
     """"0." + R[:key_digits] for every id (1 <= key_digits <= 64), in input order."""
     mod = 10 ** key_digits
     fmt = "%0" + str(key_digits) + "d.0"  # reversed, the ".0" becomes the leading "0."
-    sha = _sha256
     frombytes = int.from_bytes
-    return [(fmt % (frombytes(sha((prefix + i).encode("utf-8")).digest(), "big") % mod))[::-1]
-            for i in ids]
+    copy = _hasher(prefix)
+    out = []
+    append = out.append
+    for i in ids:
+        h = copy()
+        h.update(i.encode("utf-8"))
+        append((fmt % (frombytes(h.digest(), "big") % mod))[::-1])
+    return out
+
+
+# Digits of the coarse key that narrows a partial selection before the prefix keys are computed.
+_COARSE_DIGITS = 4
+
+
+@lru_cache(maxsize=1)
+def _coarse_table() -> tuple[int, ...]:
+    """x -> the number whose digits are those of "%04d" % x reversed, for x < 10**4 (built once,
+    whole, before any caller sees it: safe for an engine's worker threads)."""
+    fmt = "%0" + str(_COARSE_DIGITS) + "d"
+    return tuple(int((fmt % x)[::-1]) for x in range(10 ** _COARSE_DIGITS))
+
+
+def _coarse_keys(ids: Sequence[str], prefix: str) -> list[int]:
+    """R[:4] of every id read as a number (0..9999), in input order.
+
+    R[:4] is the reverse of the last 4 padded digits of N, i.e. of "%04d" % (N mod 10**4); a table
+    of the 10,000 reversals replaces formatting a string per id. Four-digit strings compare as
+    their numbers do, so a smaller coarse key means a smaller ticket.
+    """
+    table = _coarse_table()
+    mod = 10 ** _COARSE_DIGITS
+    frombytes = int.from_bytes
+    copy = _hasher(prefix)
+    out = []
+    append = out.append
+    for i in ids:
+        h = copy()
+        h.update(i.encode("utf-8"))
+        append(table[frombytes(h.digest(), "big") % mod])
+    return out
+
+
+def _candidates(ids: Sequence[str], prefix: str, take: int) -> list[int]:
+    """Indexes of the ids whose coarse key is at most the take-th smallest coarse key.
+
+    Every id of the first `take` in ticket order is among them: an id with a larger coarse key
+    has a larger ticket than each of the >= `take` ids at or below the bound. Ids whose prefix
+    keys tie share their coarse key, so a run of ties is never cut. About `take` plus one coarse
+    bucket (n / 10,000 ids) remain; only they get the 19-digit prefix key.
+    """
+    coarse = _coarse_keys(ids, prefix)
+    counts = Counter(coarse)
+    seen = 0
+    for bound in sorted(counts):
+        seen += counts[bound]
+        if seen >= take:
+            break
+    return list(compress(range(len(coarse)), map(bound.__ge__, coarse)))
 
 
 def _resolve_ties(idx: list[int], ordered_keys: list[str],
@@ -191,22 +267,30 @@ def _ordered(ids: Sequence[str], seed: str, take: int, key_digits: int
         dupes = sorted({i for i in ids if i in seen or seen.add(i)})
         raise ValueError(f"抽取名单中有重复的编号（共 {len(dupes)} 个）：{'、'.join(dupes[:10])}")
     try:
-        keys = _prefix_keys(ids, prefix, key_digits)
+        if key_digits > _COARSE_DIGITS and 0 < take < n:
+            cand = _candidates(ids, prefix, take)
+            keys = _prefix_keys(map(ids.__getitem__, cand), prefix, key_digits)
+        else:
+            cand = None
+            keys = _prefix_keys(ids, prefix, key_digits)
     except (TypeError, AttributeError):
         bad = next(i for i in ids if not isinstance(i, str))
         raise TypeError(f"编号必须是字符串（实际为 {type(bad).__name__}：{bad!r}）") from None
     if take == 0:
         return [], [], prefix
-    if take <= n // 4:
+    m = len(keys)
+    if take <= m // 4:
         # Partial selection: the take-th smallest key is a threshold; every id ranked within the
         # first `take` has a key <= it (a strictly larger prefix key means a strictly larger
         # ticket), and ids tying the threshold are all kept until the tie resolution below.
         threshold = heapq.nsmallest(take, keys)[-1]
-        idx = list(compress(range(n), map(threshold.__ge__, keys)))
+        idx = list(compress(range(m), map(threshold.__ge__, keys)))
         idx.sort(key=keys.__getitem__)
     else:
-        idx = sorted(range(n), key=keys.__getitem__)
+        idx = sorted(range(m), key=keys.__getitem__)
     ordered_keys = list(map(keys.__getitem__, idx))
+    if cand is not None:
+        idx = list(map(cand.__getitem__, idx))  # positions among the candidates -> in `ids`
     _resolve_ties(idx, ordered_keys, lambda i: (_full_ticket(prefix, ids[i]), ids[i]))
     del idx[take:], ordered_keys[take:]
     return list(map(ids.__getitem__, idx)), ordered_keys, prefix

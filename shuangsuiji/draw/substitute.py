@@ -84,7 +84,7 @@ def _write_list_version(ws: Workspace, task: Task, manifest: dict, swaps: list[d
     from ..core.fileio import staged_dir, write_bytes_atomic
     from ..sheets.fastxlsx import fast_csv_bytes
     from .history import HISTORY_CSV, LIST_EXTRA, attempts, history_csv_bytes, list_rows
-    from .pool import read_pool_csv
+    from .poolread import read_pool_csv
 
     names = {c: n for pairs in read_pool_csv(ws.resolve(manifest["pool_file"])).values() for c, n in pairs}
     rows = list_rows(manifest, names, swaps, nature_text(manifest))

@@ -16,7 +16,7 @@ from ..core.errors import InputInvalid
 from ..core.fileio import sha256_file
 from ..core.workspace import Workspace
 from .history import SUBSTITUTION_REASONS
-from .pool import read_pool_ids
+from .poolread import read_pool_ids
 
 
 def verify_draw(manifest_path: Path, *, ws: Workspace | None = None, pool: Path | None = None,
@@ -131,7 +131,7 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
     import io
 
     from ..sheets.fastxlsx import escaped
-    from .pool import read_pool_csv
+    from .poolread import read_pool_csv
     from .run import PUBLIC_CSV, PUBLIC_HEADERS, TRIAL_PREFIX, nature_text
 
     name = (TRIAL_PREFIX if manifest.get("trial") else "") + PUBLIC_CSV

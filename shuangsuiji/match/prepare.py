@@ -157,7 +157,7 @@ def _roster_changes(ws: Workspace, lp: LoadedPlan, task: Task, commitment: dict)
 
 
 def _targets(ws: Workspace, commitment: dict, codes: list[str]) -> list[Target]:
-    from ..draw.pool import read_details
+    from ..draw.poolread import read_details
 
     rec = commitment.get("pool_details")
     if not rec:

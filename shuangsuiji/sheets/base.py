@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # the same rule as a set of first characters (hot loops)
 
 
 def escape_cell(value):
@@ -37,6 +38,8 @@ def _text(value) -> str:
 
 def display_width(text: str) -> int:
     """Width as Excel shows it: CJK and full-width characters count double."""
+    if text.isascii():  # no wide character is ASCII
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

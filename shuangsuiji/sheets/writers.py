@@ -8,6 +8,11 @@
   every sheet: A4, orientation by width, fit to one page wide, title and header repeated on
   every page, footer 「第 N 页 共 M 页」, long columns wrapped, an autofilter on data sheets.
 All writes are atomic (temp file + rename).
+
+Cost: a large sheet costs what xlsxwriter costs per cell (~5 us a written cell on the shared
+machine; bench/bench_draw.py prints it). The data-row loop (`_write_rows`) inlines str, int and
+float cells and calls xlsxwriter's undecorated cell methods; tests/test_sheet_cells.py keeps the
+plain per-cell loop it replaced and requires byte-identical sheets.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.fileio import write_bytes_atomic, write_with
-from .base import HEADER_FILL, PORTRAIT_WIDTH, Chart, Dropdown, Sheet, _text, display_width, escape_cell
+from .base import (FORMULA_FIRST, HEADER_FILL, PORTRAIT_WIDTH, Chart, Dropdown, Sheet, _text, display_width,
+                   escape_cell)
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence], encoding: str = "utf-8-sig") -> bytes:
@@ -68,10 +74,11 @@ LANDSCAPE_WIDTH = 190  # column-width units still readable on A4 landscape fitte
 LINE_HEIGHT = 15  # points per wrapped line (11 pt 等线 with CJK)
 
 
-def column_widths(sheet: Sheet) -> list[int]:
+def column_widths(sheet: Sheet, content: list[int] | None = None) -> list[int]:
     """Widths in Excel units: content width, `col_widths` overrides, capped; when the sheet is
-    wider than a landscape page, the widest columns are narrowed (and wrap) until it fits."""
-    widths = content_widths(sheet)
+    wider than a landscape page, the widest columns are narrowed (and wrap) until it fits.
+    `content`: `content_widths(sheet)` when the caller has it already."""
+    widths = list(content_widths(sheet) if content is None else content)
     if sheet.col_widths:
         for i, w in sheet.col_widths.items():
             widths[i] = w
@@ -98,10 +105,11 @@ def _row_height(values: Sequence, wrap: set[int], widths: list[int]) -> float | 
     return LINE_HEIGHT * lines + 3 if lines > 1 else None
 
 
-def is_landscape(sheet: Sheet) -> bool:
+def is_landscape(sheet: Sheet, widths: list[int] | None = None) -> bool:
+    """`widths`: `column_widths(sheet)` when the caller has them already."""
     if sheet.landscape is not None:
         return sheet.landscape
-    return sum(column_widths(sheet)) > PORTRAIT_WIDTH
+    return sum(column_widths(sheet) if widths is None else widths) > PORTRAIT_WIDTH
 
 
 def _cell_value(v):
@@ -110,6 +118,36 @@ def _cell_value(v):
     if isinstance(v, (int, float, date, datetime)) or v is None:
         return v
     return escape_cell(str(v))
+
+
+def _cell_writers(ws):
+    """(write_string, write_number, write_blank) of worksheet `ws`.
+
+    xlsxwriter's public methods are decorated to accept "A1" cell names as well as (row, col); the
+    undecorated versions it calls from them (`_write_string`, ... in xlsxwriter 3.x) skip that
+    check, which costs ~0.25 us a cell. Only (row, col) integers are passed here, so both give the
+    same file; the public methods are used when a future xlsxwriter renames the internal ones.
+    """
+    names = ("write_string", "write_number", "write_blank")
+    found = [getattr(ws, "_" + n, None) for n in names]
+    if all(callable(f) for f in found):
+        return tuple(found)
+    return tuple(getattr(ws, n) for n in names)
+
+
+def _write_other(ws, fmts: "_Formats", r: int, c: int, v, fmt, blank_ok: bool, wrap: bool, unlocked: bool) -> None:
+    """One cell of any other type than str, int and float (None, bool, dates, other objects)."""
+    v = _cell_value(v)
+    if v is None or v == "":
+        if blank_ok:
+            ws.write_blank(r, c, None, fmt)
+    elif isinstance(v, str):
+        ws.write_string(r, c, v, fmt)
+    elif isinstance(v, (date, datetime)):
+        ws.write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day),
+                          fmts.get("date", wrap, unlocked))
+    else:
+        ws.write_number(r, c, v, fmt)
 
 
 class _Formats:
@@ -164,8 +202,8 @@ def _build(path: Path, sheets: Sequence[Sheet]) -> None:
 def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
     ws = wb.add_worksheet(sheet.name[:31])
     ncols = max(len(sheet.headers), 1)
-    widths = column_widths(sheet)
     content = content_widths(sheet)
+    widths = column_widths(sheet, content)
     wrap = {i for i in range(len(widths)) if content[i] + 2 > widths[i]} | set(sheet.wrap_columns)
     entry = set(sheet.entry_columns) if sheet.protect else set()
     kinds = ["date" if c in sheet.date_columns else "text" if c in sheet.text_columns else "general"
@@ -188,24 +226,7 @@ def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
         ws.set_row(r, height)
     for c, h in enumerate(sheet.headers):
         ws.write_string(r, c, escape_cell(str(h)), fmts.header)
-    for row in sheet.rows:
-        r += 1
-        height = _row_height(row, wrap, widths) if wrap else None
-        if height:
-            ws.set_row(r, height)
-        for c in range(ncols):
-            v = _cell_value(row[c]) if c < len(row) else None
-            fmt = col_fmt[c]
-            if v is None or v == "":
-                if kinds[c] != "general" or c in entry or c in wrap:
-                    ws.write_blank(r, c, None, fmt)
-            elif isinstance(v, str):
-                ws.write_string(r, c, v, fmt)
-            elif isinstance(v, (date, datetime)):
-                ws.write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day),
-                                  fmts.get("date", c in wrap, c in entry))
-            else:
-                ws.write_number(r, c, v, fmt)
+    r = _write_rows(ws, fmts, sheet, r, widths, col_fmt, kinds, wrap, entry)
     last_data = r
     last_row = r + sheet.extra_rows
     for extra in range(r + 1, last_row + 1):
@@ -232,7 +253,7 @@ def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
         _chart(wb, ws, sheet, sheet.chart, header_row, last_data)  # no chart while every value is empty
     # Print: A4, orientation by width, one page wide, title + header on every page, page numbers.
     ws.set_paper(9)
-    if is_landscape(sheet):
+    if is_landscape(sheet, widths):
         ws.set_landscape()
     else:
         ws.set_portrait()
@@ -240,6 +261,43 @@ def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
     ws.repeat_rows(0, header_row)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer(FOOTER)
+
+
+def _write_rows(ws, fmts: _Formats, sheet: Sheet, r: int, widths: list[int], col_fmt: list, kinds: list[str],
+                wrap: set[int], entry: set[int]) -> int:
+    """The data rows below row `r`; returns the last row written. Cells: text escaped, numbers,
+    dates as dates, booleans 是/否; an empty cell is written (blank, formatted) only in a text,
+    date, wrapped or entry column. The hot loop of a large workbook (over a million cells on a
+    province draw): the common types inline, the rest in `_write_other`."""
+    ncols = len(col_fmt)
+    write_string, write_number, write_blank = _cell_writers(ws)
+    blank_ok = [kinds[c] != "general" or c in entry or c in wrap for c in range(ncols)]
+    traps = FORMULA_FIRST
+    for row in sheet.rows:
+        r += 1
+        if wrap:
+            height = _row_height(row, wrap, widths)
+            if height:
+                ws.set_row(r, height)
+        # Cells past the end of a short row are empty; values past the headers are not written.
+        c = 0
+        for v, fmt in zip(row, col_fmt):
+            t = type(v)
+            if t is str:
+                if v:
+                    write_string(r, c, "'" + v if v[0] in traps else v, fmt)
+                elif blank_ok[c]:
+                    write_blank(r, c, None, fmt)
+            elif t is int or t is float:
+                write_number(r, c, v, fmt)
+            else:
+                _write_other(ws, fmts, r, c, v, fmt, blank_ok[c], c in wrap, c in entry)
+            c += 1
+        while c < ncols:
+            if blank_ok[c]:
+                write_blank(r, c, None, col_fmt[c])
+            c += 1
+    return r
 
 
 def _dropdown(ws, sheet: Sheet, dd: Dropdown, first: int, last: int, names: dict) -> None:

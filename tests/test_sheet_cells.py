@@ -1,0 +1,132 @@
+"""The xlsx writer's cell loop: the fast loop writes the very file the plain per-cell loop wrote.
+
+`writers._write_rows` inlines the common cell types and calls xlsxwriter's undecorated cell
+methods (a large draw writes over a million cells). `_reference_rows` below is the loop it
+replaced, kept verbatim as the specification: both must give byte-identical sheet XML for every
+kind of cell, column and row shape.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from shuangsuiji.sheets import writers
+from shuangsuiji.sheets.base import Dropdown, Sheet, display_width, escape_cell
+
+
+def _reference_value(v):
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, (int, float, date, datetime)) or v is None:
+        return v
+    return escape_cell(str(v))
+
+
+def _reference_rows(ws, fmts, sheet, r, widths, col_fmt, kinds, wrap, entry):
+    """The per-cell loop of writers._write_sheet before the fast loop (the behaviour to keep)."""
+    ncols = len(col_fmt)
+    for row in sheet.rows:
+        r += 1
+        height = writers._row_height(row, wrap, widths) if wrap else None
+        if height:
+            ws.set_row(r, height)
+        for c in range(ncols):
+            v = _reference_value(row[c]) if c < len(row) else None
+            fmt = col_fmt[c]
+            if v is None or v == "":
+                if kinds[c] != "general" or c in entry or c in wrap:
+                    ws.write_blank(r, c, None, fmt)
+            elif isinstance(v, str):
+                ws.write_string(r, c, v, fmt)
+            elif isinstance(v, (date, datetime)):
+                ws.write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day),
+                                  fmts.get("date", c in wrap, c in entry))
+            else:
+                ws.write_number(r, c, v, fmt)
+    return r
+
+
+class Name(str):
+    """A str subclass (e.g. a value read through a library that wraps strings)."""
+
+
+HEADERS = ["代码", "名称", "金额", "日期", "备注", "是否", "录入"]
+ROWS = [
+    ["91630103MA7XXXXX1X", "=HYPERLINK(\"x\")", 3, date(2026, 5, 6), "普通文本", True, ""],
+    ["-1", "+86 138", 2.5, datetime(2026, 5, 6, 9, 30), "", False, None],
+    ["", "", 0, None, None, None, "@x"],
+    ["@sum", "\t缩进", -4, "2026-05-06", "一段很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的说明", 1, 0.0],
+    [Name("=子类"), Decimal("1.50"), Name(""), date(2026, 1, 1)],  # short row: the rest is empty
+    ["9163", "名", 1, date(2026, 2, 2), "x", "y", "z", "past the headers", 99],  # long row
+    [None, "换行\n第二行", float("1e20"), date(2099, 12, 31), "\r回车", "是", "-"],
+]
+
+
+def _sheets():
+    return [
+        Sheet("数据", HEADERS, ROWS, title="=标题", text_columns=[0], date_columns=[3], wrap_columns=[4],
+              protect=True, entry_columns=[5, 6], extra_rows=2,
+              dropdowns=[Dropdown(5, ["是", "否"])]),
+        Sheet("宽表", HEADERS + ["很长的列" * 8] * 6, [r + ["长文本" * 30] * 6 for r in ROWS]),
+        Sheet("窄", ["项目"], [["a"], [], [None], [7]], autofilter=False),
+    ]
+
+
+def _xml(path):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # core.xml: the time written
+
+
+def test_fast_cell_loop_writes_the_same_file_as_the_plain_loop(tmp_path, monkeypatch):
+    fast = _xml(writers.write_xlsx(tmp_path / "fast.xlsx", _sheets()))
+    monkeypatch.setattr(writers, "_write_rows", _reference_rows)
+    plain = _xml(writers.write_xlsx(tmp_path / "plain.xlsx", _sheets()))
+    assert sorted(fast) == sorted(plain)
+    assert [n for n in fast if fast[n] != plain[n]] == []
+    wide = fast["xl/worksheets/sheet2.xml"]
+    assert wide.count(b"<row ") == 1 + len(ROWS)  # header and rows (no title)
+    assert wide.count(b'customHeight="1"') >= len(ROWS)  # narrowed long columns wrap: explicit heights
+    assert b"<t>'=HYPERLINK" in fast["xl/worksheets/sheet1.xml"]
+
+
+def test_undecorated_cell_methods_give_the_same_file_as_the_public_ones(tmp_path, monkeypatch):
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "probe.xlsx"))
+    used = writers._cell_writers(wb.add_worksheet())
+    wb.close()
+    assert [f.__name__ for f in used] == ["_write_string", "_write_number", "_write_blank"]  # the shortcut is in use
+    fast = _xml(writers.write_xlsx(tmp_path / "fast.xlsx", _sheets()))
+    monkeypatch.setattr(writers, "_cell_writers", lambda ws: (ws.write_string, ws.write_number, ws.write_blank))
+    public = _xml(writers.write_xlsx(tmp_path / "public.xlsx", _sheets()))
+    assert [n for n in fast if fast[n] != public[n]] == []
+
+
+def test_cells_read_back_as_the_rules_say(tmp_path):
+    ws = load_workbook(writers.write_xlsx(tmp_path / "r.xlsx", _sheets()))["数据"]
+    assert ws["A1"].value == "'=标题"
+    row = [c.value for c in ws[3]]
+    assert row == ["91630103MA7XXXXX1X", "'=HYPERLINK(\"x\")", 3, datetime(2026, 5, 6), "普通文本", "是", None]
+    assert [c.value for c in ws[4]][:3] == ["'-1", "'+86 138", 2.5]
+    assert ws["D4"].value == datetime(2026, 5, 6, 9, 30) and ws["D4"].number_format == "yyyy-mm-dd"
+    assert ws["F4"].value == "否"
+    assert [c.value for c in ws[7]][:4] == ["'=子类", "1.50", None, datetime(2026, 1, 1)]
+    assert ws["B7"].data_type == "s"  # a Decimal is written as its text, as before
+    assert [c.value for c in ws[8]] == ["9163", "名", 1, datetime(2026, 2, 2), "x", "y", "z"]  # no column past 录入
+    # empty cells: written (bordered, text format) in the text column, absent in a general one
+    assert ws["A5"].border.left.style == "thin" and ws["A5"].number_format == "@"
+    assert ws["B5"].border.left.style is None
+    assert ws["G5"].protection.locked is False and ws["G5"].value == "'@x"
+    assert ws["E7"].border.left.style == "thin"  # wrapped column, past the end of a short row
+    assert ws["B9"].value == "换行\n第二行" and ws["E9"].value.startswith("'")  # (CR kept as _x000D_)
+    assert ws.row_dimensions[6].height == writers._row_height(ROWS[3], {4}, writers.column_widths(_sheets()[0]))
+
+
+def test_display_width_counts_ascii_once_and_wide_characters_twice():
+    for text in ["", "abc", "城中", "ａｂ", "a城b", "9163 0103", "Ω", "\t"]:
+        assert display_width(text) == sum(2 if ord(ch) > 127 and __import__("unicodedata").east_asian_width(ch) in "WF"
+                                          else 1 for ch in text)
