@@ -130,3 +130,23 @@ def test_display_width_counts_ascii_once_and_wide_characters_twice():
     for text in ["", "abc", "城中", "ａｂ", "a城b", "9163 0103", "Ω", "\t"]:
         assert display_width(text) == sum(2 if ord(ch) > 127 and __import__("unicodedata").east_asian_width(ch) in "WF"
                                           else 1 for ch in text)
+
+
+def test_a_sheet_longer_than_a_worksheet_continues_on_further_sheets(tmp_path, monkeypatch):
+    """Excel holds 1,048,576 rows a sheet and xlsxwriter drops cells below without a word: a longer
+    sheet (a province draw) continues on 「名称（续2）」… with its title and header, no row lost."""
+    monkeypatch.setattr(writers, "EXCEL_ROWS", 6)  # title + header + 4 data rows a sheet
+    rows = [[i, f"9163010300000{i:05d}", f"商户{i}"] for i in range(1, 11)]
+    path = tmp_path / "big.xlsx"
+    writers.write_xlsx(path, [Sheet("抽中名单", ["序号", "统一社会信用代码", "企业名称"], rows, title="抽取结果"),
+                              Sheet("抽取说明", ["项目", "内容"], [["a", "b"]], title="说明")])
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["抽中名单", "抽中名单（续2）", "抽中名单（续3）", "抽取说明"]
+    got = []
+    for name in wb.sheetnames[:3]:
+        ws = wb[name]
+        assert ws.cell(1, 1).value.startswith("抽取结果（第 ") and ws.cell(1, 1).value.endswith("部分，共 3 部分）")
+        assert [c.value for c in ws[2]] == ["序号", "统一社会信用代码", "企业名称"]
+        got += [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    assert got == rows
+    assert [c.value for c in wb["抽取说明"][3]] == ["a", "b"]

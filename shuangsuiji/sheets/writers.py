@@ -176,6 +176,28 @@ class _Formats:
         return self.cache[key]
 
 
+EXCEL_ROWS = 1_048_576  # rows a worksheet holds; xlsxwriter silently drops cells below
+
+
+def split_sheet(sheet: Sheet) -> list[Sheet]:
+    """A sheet with more rows than a worksheet holds, as several sheets: 「名称」, 「名称（续2）」…,
+    each with the title (saying which part of how many) and the header, so that no row is lost
+    (a province draw lists over a million entities)."""
+    from dataclasses import replace
+
+    room = EXCEL_ROWS - (1 if sheet.title else 0) - 1 - sheet.extra_rows
+    if len(sheet.rows) <= room:
+        return [sheet]
+    parts = range(0, len(sheet.rows), room)
+    out = []
+    for k, start in enumerate(parts, 1):
+        suffix = "" if k == 1 else f"（续{k}）"
+        title = f"{sheet.title or sheet.name}（第 {k} 部分，共 {len(parts)} 部分）"
+        out.append(replace(sheet, name=sheet.name[:31 - len(suffix)] + suffix, rows=sheet.rows[start:start + room],
+                           title=title, chart=sheet.chart if k == 1 else None))
+    return out
+
+
 def _build(path: Path, sheets: Sequence[Sheet]) -> None:
     import xlsxwriter
 
@@ -184,7 +206,7 @@ def _build(path: Path, sheets: Sequence[Sheet]) -> None:
     fmts = _Formats(wb)
     conditional = [s for s in sheets if any(d.only_when for d in s.dropdowns)]
     names: dict[tuple[str, int], str] = {}
-    for sheet in sheets:
+    for sheet in (part for whole in sheets for part in split_sheet(whole)):
         _write_sheet(wb, fmts, sheet, names)
     if conditional:  # the lists conditional dropdowns point at, on a hidden sheet at the end
         options = wb.add_worksheet(OPTIONS_SHEET)  # constant memory: written in order, after the data
