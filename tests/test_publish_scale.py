@@ -1,0 +1,143 @@
+"""Publish at scale (issue 12): reading result cells per column and per distinct value must not
+change one row, one problem or one byte of what publish writes.
+
+`messy_results` fills the match templates the way departments really do (codes typed as numbers,
+dates as text, departments as ids, unknown codes, blank template rows, duplicates, platform
+phrases …), deterministically. The snapshot digest below was taken on the per-cell reader
+(main @ 1b31db8, before per-column reading) and pins: every ResultRow, every Problem (file,
+sheet, row, column, reason, value, code, severity), the public CSV, the manifest (less the
+input and output file hashes, which carry xlsxwriter's creation time) and every part of the
+public and office xlsx except docProps/core.xml (the creation time).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import zipfile
+from datetime import date, datetime
+
+import pytest
+
+from results_helpers import DEPT_NAMES, make_workspace, setup_task, uscc, write_results
+
+TODAY = date(2026, 11, 30)
+NOW = datetime.fromisoformat("2026-11-30T10:00:00+08:00")
+N = 240
+
+
+def _pick(*parts) -> int:
+    return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:4], "big")
+
+
+RESULTS = ["1 未发现问题", "A 发现问题待后续处理", "A", "未发现问题", "1", 1.0, True, "A、7", "Z 不存在",
+           "发现问题待后续处理；未按规定公示应当公示的信息；", "1；A", "Ａ", 1, "未发现问题", "1 未发现问题"]
+SUBCODES = [None, "B", "2", "B、2", "X", "无", None, None]
+FOLLOW_UPS = [None, "责令改正", "无需后续处置", "责令改正；其他：罚款", "立案查处", "乱写", "-", None]
+DATES = [date(2026, 6, 1), date(2026, 7, 15), date(2026, 9, 20), date(2026, 3, 1), date(2026, 12, 25),
+         "2026-06-01", "2026/6/2", 20260603, "abc", "2026-13-01", None, 45000.5, date(2026, 6, 1), date(2026, 6, 5)]
+METHODS = ["书面检查", "实地检查", "现场检查", "乱写", None, "书面检查"]
+
+
+def _code_cell(i: int, code: str):
+    k = _pick("code", i) % 40
+    return {0: code.lower(), 1: f" {code[:6]} {code[6:]} ", 2: 9.13501001234568e17, 3: 123456789012345,
+            4: None, 5: uscc(90000 + i), 6: code[:17] + ("0" if code[17] != "0" else "1")}.get(k, code)
+
+
+def _dept_cell(i: int, dept: str):
+    k = _pick("dept", i) % 30
+    return {0: dept, 1: " ".join(DEPT_NAMES[dept]), 2: "某某局", 3: None, 4: "ＳＣＪＧ" if dept == "SCJG" else dept,
+            5: "测试区应急管理局"}.get(k, DEPT_NAMES[dept])
+
+
+def _row(i: int, code: str, dept: str) -> dict:
+    h = _pick(i, dept)
+    if h % 23 == 0:  # an untouched template row
+        return {"统一社会信用代码": code, "企业名称": f"企业{i}", "检查部门": DEPT_NAMES[dept]}
+    if h % 29 == 0:  # a blank row
+        return {}
+    cells = {
+        "序号": i + 1,
+        "抽查任务编号": ["", "测试市监抽查〔2026〕2号", "其他〔2026〕9号", "测试市监抽查[2026]2号"][h % 4] if h % 3 else "",
+        "统一社会信用代码": _code_cell(i, code),
+        "企业名称": f"企业{i}",
+        "检查部门": _dept_cell(i, dept),
+        "检查结果": RESULTS[(h >> 3) % len(RESULTS)],
+        "问题类型": SUBCODES[(h >> 7) % len(SUBCODES)],
+        "后续处置": FOLLOW_UPS[(h >> 11) % len(FOLLOW_UPS)],
+        "检查方式": METHODS[(h >> 13) % len(METHODS)],
+        "检查日期": DATES[(h >> 16) % len(DATES)],
+        "录入日期": DATES[(h >> 20) % len(DATES)],
+    }
+    if (h >> 25) % 3:  # the clean case, which most rows are
+        cells.update({"检查结果": "1 未发现问题", "问题类型": None, "后续处置": None,
+                      "检查日期": date(2026, 6, 1 + i % 20), "录入日期": date(2026, 6, 25)})
+    return cells
+
+
+def messy_results(root, n: int = N):
+    """A joint task (SCJG + WSJK) over `n` entities; both departments' workbooks, messy, plus
+    a duplicate of a few rows."""
+    ws, plan = make_workspace(root)
+    codes = [uscc(i) for i in range(n)]
+    setup_task(ws, "T02", {c: (f"企业{i}", ["SCJG", "WSJK"]) for i, c in enumerate(codes)})
+    folder = ws.root / "data" / "results" / "T02"
+    for dept in ("SCJG", "WSJK"):
+        rows = [_row(i, c, dept) for i, c in enumerate(codes)]
+        rows += [_row(i, codes[i], dept) for i in range(0, n, 37)]  # entered twice
+        retyped = dept == "WSJK"  # a department that re-typed the sheet: other headers, no title row
+        write_results(folder / f"结果录入-{DEPT_NAMES[dept]}.xlsx", rows, title=None if retyped else "检查结果录入表",
+                      rename={"统一社会信用代码": "信用代码", "检查日期": "检查完成日期", "后续处置": "处置措施"}
+                      if retyped else None)
+    return ws, plan
+
+
+def _xlsx_parts(path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: hashlib.sha256(z.read(n)).hexdigest() for n in sorted(z.namelist()) if n != "docProps/core.xml"}
+
+
+def snapshot(ws, plan) -> dict:
+    """What read_results, validate and publish (--partial) give on the workspace, as plain data."""
+    from shuangsuiji.plan.load import load_plan
+    from shuangsuiji.publish.intake import default_files, read_results
+    from shuangsuiji.publish.publication import Options, publish
+    from shuangsuiji.publish.validate import load_expected, validate
+
+    lp = load_plan(plan)
+    task = lp.plan.task("T02")
+    rows, problems = read_results(default_files(ws, task), lp, task)
+    problems = problems + validate(rows, load_expected(ws, lp, task), task, TODAY)
+    pub = publish(ws, lp, task, [], today=TODAY, now=NOW, opts=Options(partial=True))
+    manifest = json.loads((pub.folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["inputs"], manifest["files"]
+    return {
+        "rows": [repr(dataclasses.astuple(r)) for r in rows],
+        "problems": [p.to_dict() for p in problems],
+        "office_problems": [p.to_dict() for p in pub.assessment.problems],
+        "csv": hashlib.sha256((pub.folder / "公示结果.csv").read_bytes()).hexdigest(),
+        "manifest": manifest,
+        "xlsx": {n: _xlsx_parts(pub.folder / n) for n in ("公示结果.xlsx", "办公室留存.xlsx")},
+    }
+
+
+def digest(snap: dict) -> str:
+    return hashlib.sha256(json.dumps(snap, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# Taken on the per-cell reader (see the module docstring); a change here must say why.
+SNAPSHOT_SHA256 = "47f7cde882c493f49d0adfa90fe7a20a9a4bb70468ac8e9c307fd857abe5a38c"
+
+
+def test_messy_results_publish_exactly_as_the_per_cell_reader_did(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # files are named in messages relative to the current folder
+    ws, plan = messy_results(tmp_path / "ws")
+    snap = snapshot(ws, plan)
+    # the input is as messy as intended: each kind of problem is there
+    kinds = {p["code"] for p in snap["problems"]}
+    assert {"invalid", "bad_date", "not_drawn", "duplicate", "unknown_code", "contradictory", "no_follow_up",
+            "date_outside", "date_future", "entry_before", "missing", "subcode_without_a"} <= kinds
+    assert 0 < len(snap["manifest"]["records"]) < N
+    assert digest(snap) == SNAPSHOT_SHA256
