@@ -142,3 +142,23 @@ def test_messy_results_publish_exactly_as_the_per_cell_reader_did(tmp_path, monk
             "date_outside", "date_future", "entry_before", "missing", "subcode_without_a"} <= kinds
     assert 0 < len(snap["manifest"]["records"]) < N
     assert digest(snap) == SNAPSHOT_SHA256
+
+
+def test_a_column_is_read_once_per_distinct_cell_and_type():
+    from shuangsuiji.publish.columns import per_value
+
+    calls = []
+
+    def fn(v):
+        calls.append(v)
+        return repr(v)
+
+    col = [1, True, 1.0, None, 1, True] * 50  # equal in Python, three different cells in a sheet
+    assert per_value(col, fn) == ["1", "True", "1.0", "None", "1", "True"] * 50
+    assert sorted(map(repr, calls)) == ["1", "1.0", "None", "True"]
+    calls.clear()
+    assert per_value(["a", "b", None] * 10, fn) == ["'a'", "'b'", "None"] * 10 and len(calls) == 3
+    calls.clear()
+    names = [f"企业{i}" for i in range(100)]
+    assert per_value(names, fn) == [repr(x) for x in names] and len(calls) == 100  # no table for distinct cells
+    assert per_value([["a"], ["a"]], fn) == ["['a']", "['a']"]  # unhashable: read cell by cell
