@@ -162,3 +162,22 @@ def test_a_column_is_read_once_per_distinct_cell_and_type():
     names = [f"企业{i}" for i in range(100)]
     assert per_value(names, fn) == [repr(x) for x in names] and len(calls) == 100  # no table for distinct cells
     assert per_value([["a"], ["a"]], fn) == ["['a']", "['a']"]  # unhashable: read cell by cell
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_the_public_csv_is_byte_for_byte_what_write_csv_writes(tmp_path, encoding):
+    from shuangsuiji.publish.files import _write_public_csv
+    from shuangsuiji.publish.record import PUBLIC_HEADERS
+    from shuangsuiji.sheets.writers import write_csv
+
+    traps = ["=1+1", "+86", "-3", "@SUM(A1)", "\tx", "\r\n", "普通企业", "", "含,逗号", '含"引号', "多\n行"]
+    rows = [[n, *[traps[(n + k) % len(traps)] for k in range(8)]] for n in range(1, 40)]
+    _write_public_csv(tmp_path / "fast.csv", rows, encoding)
+    write_csv(tmp_path / "ref.csv", PUBLIC_HEADERS, rows, encoding=encoding)
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
+    text = (tmp_path / "fast.csv").read_bytes().decode(encoding)
+    assert "'=1+1" in text and "'@SUM(A1)" in text and "'-3" in text  # formula injection escaped
+    rows[5][3] = 12  # a cell that is not text: written the general way, still the same bytes
+    _write_public_csv(tmp_path / "fast.csv", rows, encoding)
+    write_csv(tmp_path / "ref.csv", PUBLIC_HEADERS, rows, encoding=encoding)
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()

@@ -31,7 +31,7 @@ from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from . import files as publishfiles
-from .record import MANIFEST_NAME, Assessment, Published, assess, compare, public_record
+from .record import MANIFEST_NAME, Assessment, Published, assess, compare, public_records
 
 ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig", "gb18030": "gb18030"}
 
@@ -84,7 +84,7 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
         problems = problems + _one_date_problem(validate(rows, expected, task, today), _before_dispatch(ws, task, rows))
         found = assess(rows, problems, expected)
         _refuse_if_invalid(found, opts.partial, task)
-        records = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
+        records = public_records(task, expected, found.ready)
         state = TaskState(ws, task.id)
         version, previous, changes, reason = _next_version(state, records, opts, task)
         folder = ws.task_dir(task.id) / "publish" / f"v{version}"

@@ -72,7 +72,7 @@ def _recompute(rep: Report, ws: Workspace, manifest: dict, entry: dict | None, e
     """Re-read the filled templates and redo validation and merge; compare with the records."""
     from ..plan.load import load_plan
     from .intake import read_results
-    from .record import assess, public_record
+    from .record import assess, public_records
     from .validate import load_expected, validate
 
     task_id = (manifest.get("task") or {}).get("id")
@@ -105,7 +105,7 @@ def _recompute(rep: Report, ws: Workspace, manifest: dict, entry: dict | None, e
         rows, problems = read_results([ws.resolve(i["file"]) for i in inputs], lp, task)
         problems = problems + validate(rows, expected, task, date.fromisoformat(manifest["today"]))
         found = assess(rows, problems, expected)
-        again = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
+        again = public_records(task, expected, found.ready)
     except SsjError as e:
         rep.add(False, f"按结果录入表复算失败：{e.message}")
         return
