@@ -181,3 +181,25 @@ def test_the_public_csv_is_byte_for_byte_what_write_csv_writes(tmp_path, encodin
     _write_public_csv(tmp_path / "fast.csv", rows, encoding)
     write_csv(tmp_path / "ref.csv", PUBLIC_HEADERS, rows, encoding=encoding)
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
+
+
+def test_the_manifest_text_is_what_json_dumps_with_indent_writes(tmp_path, monkeypatch):
+    from shuangsuiji.publish.files import json_text
+
+    docs = [
+        {}, [], {"a": []}, {"a": {}}, [[]], [{}], "x", 1, None,
+        {"kind": "publish", "version": 2, "partial": False, "previous": None, "ratio": 0.1, "big": 10**20,
+         "records": [{"名称": "含{括号}与\"引号\"、\n换行\t和\\反斜杠", "n": 1, "x": 1.5e-7, "t": True, "z": None},
+                     {}, {"嵌套": {"a": [1, [2, {"b": []}]]}}],
+         "published": ["91630103000000000Q", "", "=1+1"], "changes": {"added": [], "changed": ["a"]},
+         "nested": [[1, 2], [], [[]], ({"k": ("t", "u")},)], "nan": float("nan"), "inf": float("-inf")},
+        {1: "a non-text key"}, {"a": {2.5: "b"}}, {"a": {True: [None]}},
+    ]
+    for doc in docs:
+        assert json_text(doc) == json.dumps(doc, ensure_ascii=False, indent=2) + "\n", doc
+    monkeypatch.chdir(tmp_path)
+    ws, plan = messy_results(tmp_path / "ws", 60)
+    snapshot(ws, plan)
+    written = next((tmp_path / "ws" / "out" / "T02" / "publish").glob("v1/manifest.json")).read_text(encoding="utf-8")
+    assert json_text(json.loads(written)) == written
+    assert json.dumps(json.loads(written), ensure_ascii=False, indent=2) + "\n" == written
