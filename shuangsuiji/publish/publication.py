@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..core.clock import cn_time
 from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
+from ..core.perf import gc_paused
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from . import files as publishfiles
@@ -75,7 +76,7 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
 
     encoding = check_options(opts)
     refuse_future_today(today)
-    with ws.lock():
+    with ws.lock(), gc_paused():  # a million result rows are millions of small objects (core.perf)
         expected = load_expected(ws, lp, task)
         files = require_files(files, ws, task)
         report(progress, "读取结果表", 0, len(files))
