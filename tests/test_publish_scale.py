@@ -194,6 +194,11 @@ def test_the_manifest_text_is_what_json_dumps_with_indent_writes(tmp_path, monke
          "published": ["91630103000000000Q", "", "=1+1"], "changes": {"added": [], "changed": ["a"]},
          "nested": [[1, 2], [], [[]], ({"k": ("t", "u")},)], "nan": float("nan"), "inf": float("-inf")},
         {1: "a non-text key"}, {"a": {2.5: "b"}}, {"a": {True: [None]}},
+        # lists of flat records (one C-encoder call, boundaries rewritten): values that look like boundaries
+        [{"a": "}"}, {"b": "x},\n  {"}, {"c": "},\n    {", "d": 1}], [{"a": 1}], {"x": [{"a": "}"}, {"a": "{"}]},
+        {"x": {"y": [{"a": None, "b": False}, {"a": 1.0, "b": "]"}]}},
+        [{"a": 1}, {}], [{"a": {"b": 1}}, {"c": 2}], [{"a": [1]}], [{"a": []}, {"b": {}}], [{"a": (1, 2)}],
+        [{"a": 1}, ["b"]], [{1: "a"}, {"b": 2}],
     ]
     for doc in docs:
         assert json_text(doc) == json.dumps(doc, ensure_ascii=False, indent=2) + "\n", doc

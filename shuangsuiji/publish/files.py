@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import chain
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -282,6 +283,8 @@ def _indented(value, depth: int) -> str:
     else:
         raise _Unusual
     inner = "  " * (depth + 1)
+    if isinstance(value, list) and _records(value):
+        return _record_list(value, depth)
     if all(isinstance(v, _SCALARS) for v in items):
         text = _flat(depth).encode(value)
         return f"{text[0]}\n{inner}{text[1:-1]}\n{'  ' * depth}{text[-1]}"
@@ -292,3 +295,24 @@ def _indented(value, depth: int) -> str:
         parts = [_indented(v, depth + 1) for v in value]
         open_, close = "[", "]"
     return f"{open_}\n{inner}" + f",\n{inner}".join(parts) + f"\n{'  ' * depth}{close}"
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _records(value: list) -> bool:
+    """A list of non-empty dicts of text keys and plain values (checked without a Python loop)."""
+    return (set(map(type, value)) == {dict} and all(value)
+            and set(map(type, chain.from_iterable(value))) == {str}
+            and set(map(type, chain.from_iterable(map(dict.values, value)))) <= _PLAIN)
+
+
+def _record_list(value: list, depth: int) -> str:
+    """A list of flat records in one call of the C encoder. With its item separator set to the
+    records' own field separator, the only place a record ends where another begins is
+    "},\n<indent>{" (a raw newline only comes from a separator; a value is plain, so a field
+    never ends in "}"): that boundary is rewritten to indent=2's, and the outer brackets too."""
+    i0, i1, i2 = "  " * depth, "  " * (depth + 1), "  " * (depth + 2)
+    text = _flat(depth + 1).encode(value)[2:-2]  # without "[{" and "}]"
+    text = text.replace(f"}},\n{i2}{{", f"\n{i1}}},\n{i1}{{\n{i2}")
+    return f"[\n{i1}{{\n{i2}{text}\n{i1}}}\n{i0}]"
