@@ -208,3 +208,23 @@ def test_the_manifest_text_is_what_json_dumps_with_indent_writes(tmp_path, monke
     written = next((tmp_path / "ws" / "out" / "T02" / "publish").glob("v1/manifest.json")).read_text(encoding="utf-8")
     assert json_text(json.loads(written)) == written
     assert json.dumps(json.loads(written), ensure_ascii=False, indent=2) + "\n" == written
+
+
+def test_whole_column_normalisation_equals_the_cell_by_cell_one():
+    from shuangsuiji.intake.codes import normalise_code
+    from shuangsuiji.publish.cells import norm_text
+    from shuangsuiji.publish.columns import codes_of, texts_of
+
+    codes = ["91630103abcdefgh1x", "", "91630103ABCDEFGH1X", "123456789012345"]
+    assert codes_of(codes) == [normalise_code(c) for c in codes] == ["91630103ABCDEFGH1X", "", "91630103ABCDEFGH1X",
+                                                                   "123456789012345"]
+    odd = [" 9163 0103ＡＢ ", "91630103-x", None, 9.13501001234568e17, 123456789012345, "a\x00b", "ok"]
+    for column in (odd, ["a\x00b", "c"], ["", ""], []):
+        assert codes_of(column) == [normalise_code(c) for c in column]
+    # combining marks and jamo at the edges of cells, compatibility forms, full-width text, spaces
+    names = ["\u0301开头的组合符", "结尾e\u0301", "\u1100", "\u1161한", "ﬁ①㍿", "（全角）ＡＢＣ１２３", "  两端空格  ",
+             "e", "\u0301", "Å", "A\u030a", "", "\u3000全角空格\u3000", "a\x00b"]
+    assert texts_of(names) == [norm_text(n) for n in names]
+    assert texts_of(names[:-1]) == [norm_text(n) for n in names[:-1]]
+    mixed = ["企业", None, 12.0, "企业"]
+    assert texts_of(mixed) == [norm_text(n) for n in mixed] == ["企业", "", "12", "企业"]

@@ -15,6 +15,7 @@ the cells one row at a time gave (tests/test_publish_scale.py pins it).
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import compress, repeat
 from operator import itemgetter
 
@@ -29,6 +30,7 @@ from .rows import ResultRow
 ENTRY_FIELDS = ("result", "subcodes", "follow_up", "inspected", "entered")  # all blank: an untouched row
 _NONE = type(None)
 _EMPTY: frozenset[str] = frozenset()
+SEP = "\x00"  # joins a column's cells for one call over all of them (no sheet cell holds it)
 
 
 def column(chunk: list[list], index: int | None, shortest: int) -> list:
@@ -61,6 +63,34 @@ def per_value(col: list, fn) -> list:
     return list(map(table.__getitem__, keys))
 
 
+def codes_of(col: list) -> list[str]:
+    """[normalise_code(v) for v in col]; a column of ASCII letters and digits only (credit codes
+    as they are almost always written) is upper-cased in one call on the joined column."""
+    try:
+        joined = SEP.join(col)
+    except TypeError:  # not all text: a code typed as a number, an empty cell
+        return list(map(normalise_code, col))
+    if col and joined.isascii() and joined.replace(SEP, "").isalnum():
+        out = joined.upper().split(SEP)
+        if len(out) == len(col):
+            return out
+    return list(map(normalise_code, col))
+
+
+def texts_of(col: list) -> list[str]:
+    """[norm_text(v) for v in col] for a column of mostly distinct texts (names): NFKC in one call
+    on the column joined by NUL. NUL is a stable code point of Unicode normalisation (a starter
+    that composes with nothing, UAX #15), so the joined text normalises part by part."""
+    try:
+        joined = SEP.join(col)
+    except TypeError:  # not all text (an empty cell, a number)
+        return per_value(col, norm_text)
+    parts = unicodedata.normalize("NFKC", joined).split(SEP)
+    if not col or len(parts) != len(col):  # a NUL inside a cell
+        return per_value(col, norm_text)
+    return list(map(str.strip, parts))
+
+
 def read_chunk(chunk: list[list], numbers: list[int], how, where: dict) -> tuple[list[ResultRow], list[Problem]]:
     """The rows of one chunk that carry any entry, and the problems found while reading them.
     `how` is intake.Reading (departments, cell reader, task numbers); `where` names the sheet."""
@@ -82,7 +112,7 @@ def read_chunk(chunk: list[list], numbers: list[int], how, where: dict) -> tuple
         return [], []
 
     raw_code = col("credit_code")
-    codes = list(map(normalise_code, raw_code))
+    codes = codes_of(raw_code)
     kinds = set(map(type, raw_code))
     code_why = per_value(raw_code, number_cell_reason) if kinds - {str, _NONE} else [None] * n
     file_dept = where["file_dept"]
@@ -93,7 +123,7 @@ def read_chunk(chunk: list[list], numbers: list[int], how, where: dict) -> tuple
     subcodes = per_value(col("subcodes"), lambda v: cells.codes(v, PROBLEM_SUBCODES))
     follow = per_value(col("follow_up"), lambda v: "、".join(cells.follow_up(v)) or None)
     methods = per_value(col("method"), cells.method)
-    names = per_value(col("name"), norm_text)
+    names = texts_of(col("name"))
     result_texts = per_value(col("result"), as_entered)
     follow_texts = per_value(col("follow_up"), as_entered)
 
