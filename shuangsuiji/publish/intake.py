@@ -13,7 +13,8 @@ Two steps, both without I/O side effects beyond reading the given files:
   and the platform's disposal phrases are read by `cells.CellReader`; the text as entered is
   kept on the row (`result_text`, `follow_up_text`) for the office copy.
   Cells that cannot be read at all (a date that is not a date, a department the plan does not
-  know) are reported here; the row is kept with the field listed in `unreadable`.
+  know) are reported here; the row is kept with the field listed in `unreadable`. The rows of
+  a sheet are read per column, each distinct cell once (`columns.read_chunk`).
 - `validate(rows, expected, task, today)` (in `validate.py`) applies the
   rules: drawn or not, codes, follow-ups, dates, duplicates, missing results.
 
@@ -25,15 +26,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from ..core.errors import InputInvalid, Problem
-from ..core.resultcodes import PROBLEM_SUBCODES, TEMPLATE_SHEET
-from ..intake.cells import parse_date
-from ..intake.codes import normalise_code, number_cell_reason
-from ..intake.records import Source
+from ..core.resultcodes import TEMPLATE_SHEET
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from .cells import CellReader, norm_number, norm_text, parse_codes  # noqa: F401 - norm_number, parse_codes re-exported
@@ -41,14 +37,6 @@ from .columns import read_chunk
 from .rows import FIELD_LABELS, HEADER_ALIASES, REQUIRED_FIELDS, ResultRow  # noqa: F401 - re-exported
 
 RESULTS_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")  # the platform exports .xls; .csv as a last resort
-
-# -- cell normalisation -------------------------------------------------------------------------
-
-
-def norm_code(value) -> str:
-    """A credit code as the rest of ssj keys it (spaces out, half-width, upper-case)."""
-    return normalise_code(value)
-
 
 # -- departments --------------------------------------------------------------------------------
 
