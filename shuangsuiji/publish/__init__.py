@@ -4,8 +4,11 @@ Takes in: the results-entry workbooks or platform exports (data/results/<task>/)
 Gives out: out/<task>/publish/v<n>/ (public CSV and xlsx, office copy, manifest), a ledger entry,
 and the summary workbook.
 - intake.py     `read_results` (templates with re-typed headers and code forms, the platform's export)
+- rows.py       `ResultRow` (one department's result for one target), the fields and their headers
+- columns.py    `read_chunk`: a chunk of a results sheet read per column, each distinct cell once
 - cells.py      `CellReader`: combined result cells, disposal phrases, the plan's results.values
-- validate.py   `validate`, `load_expected`, `Expected` (what was dispatched, with substitutions)
+- validate.py   `validate` (a row's content judged once per distinct content), `load_expected`,
+                `Expected` (what was dispatched, with substitutions)
 - record.py     what the public sees, per entity (pure); files.py the files of one version
 - publication.py `publish`, `Options` (versions, corrections, the ledger entry)
 - summary.py    `build_summary` (coverage against the pools committed at the draws, joint share of

@@ -39,6 +39,11 @@ def norm_text(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def norm_number(value) -> str:
+    """A task number compared loosely: 〔2026〕, [2026], (2026) and spacing all alike."""
+    return re.sub(r"[\s〔〕\[\]()【】]+", "", norm_text(value))
+
+
 def _key(text) -> str:
     """A cell or a phrase for look-ups: NFKC, no whitespace at all, final 。 or ; dropped."""
     return re.sub(r"\s+", "", norm_text(text)).rstrip("。.;")

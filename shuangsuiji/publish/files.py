@@ -10,13 +10,17 @@ substitution notes. No officer and no personal data is read, so none can be writ
 from __future__ import annotations
 
 import hashlib
+import json
+from itertools import chain
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..core.clock import cn_time
-from ..core.fileio import canonical_json, mark_internal, sha256_file, staged_dir, write_json_atomic
+from ..core.fileio import canonical_json, mark_internal, sha256_file, staged_dir, write_bytes_atomic
 from ..core.resultcodes import label
+from ..sheets.base import escape_cell
+from ..sheets.fastxlsx import escaped, fast_csv_bytes
 from ..sheets.writers import Sheet, write_csv, write_xlsx
 from .record import (CODE_KEY, CSV_NAME, DATE_KEY, MANIFEST_NAME, OFFICE_NAME, PUBLIC_HEADERS, XLSX_NAME,
                      Published, public_rows)
@@ -41,13 +45,14 @@ def write_version(pub: Published, ctx: Context) -> None:
     """Write the version folder (refusing an existing one) and fill `pub.files`."""
     ws = ctx.ws
     names = [CSV_NAME, XLSX_NAME, OFFICE_NAME]
+    rows = public_rows(pub.records, _dates(ctx))
     with staged_dir(pub.folder) as tmp:
-        write_csv(tmp / CSV_NAME, PUBLIC_HEADERS, public_rows(pub.records, _dates(ctx)), encoding=ctx.encoding)
-        write_xlsx(tmp / XLSX_NAME, [_public_sheet(pub, ctx)])
+        _write_public_csv(tmp / CSV_NAME, rows, ctx.encoding)
+        write_xlsx(tmp / XLSX_NAME, [_public_sheet(pub, ctx, rows)])
         write_xlsx(tmp / OFFICE_NAME, office_sheets(pub, ctx))
         mark_internal(tmp / OFFICE_NAME)  # 内部资料, not for release
         hashes = {n: sha256_file(tmp / n) for n in names}
-        write_json_atomic(tmp / MANIFEST_NAME, manifest(pub, ctx, hashes))
+        write_bytes_atomic(tmp / MANIFEST_NAME, json_text(manifest(pub, ctx, hashes)).encode("utf-8"))
         hashes[MANIFEST_NAME] = sha256_file(tmp / MANIFEST_NAME)
         hashes.update(_ledger_head(ws, tmp))
     pub.files = {ws.rel(pub.folder / n): h for n, h in hashes.items()}
@@ -66,14 +71,34 @@ def _ledger_head(ws, tmp) -> dict[str, str]:
 
 
 
-def _public_sheet(pub: Published, ctx: Context) -> Sheet:
+def _write_public_csv(path: Path, rows: list[list], encoding: str) -> None:
+    """公示结果.csv. The public cells are text (序号 aside): in UTF-8 (the default) they are
+    escaped here and written by `fast_csv_bytes`, byte for byte what `write_csv` writes, without
+    its per-cell type dispatch. Another encoding, or a cell that is not text, goes through `write_csv`."""
+    if encoding == "utf-8-sig":
+        try:
+            cells = [[str(r[0]), *map(escaped, r[1:])] for r in rows]
+        except TypeError:  # not text (escaped indexes its first character)
+            pass
+        else:
+            write_bytes_atomic(path, fast_csv_bytes([escape_cell(h) for h in PUBLIC_HEADERS], cells))
+            return
+    write_csv(path, PUBLIC_HEADERS, rows, encoding=encoding)
+
+
+def _public_sheet(pub: Published, ctx: Context, rows: list[list] | None = None) -> Sheet:
     """The CSV's rows; ISO dates become date cells, 2026年06月06日 stays text as the display writes it."""
     date_col = PUBLIC_HEADERS.index(DATE_KEY)
-    rows = public_rows(pub.records, _dates(ctx))
+    rows = public_rows(pub.records, _dates(ctx)) if rows is None else rows
     iso = _dates(ctx) == "iso"
-    for r in rows:
-        if iso:
-            r[date_col] = date.fromisoformat(r[date_col])
+    if iso:
+        days: dict[str, date] = {}
+        rows = [list(r) for r in rows]  # the CSV's rows keep their text dates
+        for r in rows:
+            day = days.get(r[date_col])
+            if day is None:
+                day = days[r[date_col]] = date.fromisoformat(r[date_col])
+            r[date_col] = day
     task = ctx.task
     return Sheet("公示结果", PUBLIC_HEADERS, rows, title=f"{task.number}「{task.name}」抽查检查结果公示",
                  date_columns=[date_col] if iso else [], text_columns=[PUBLIC_HEADERS.index(CODE_KEY)])
@@ -111,7 +136,8 @@ def _entity_rows(pub: Published, ctx: Context) -> list[list]:
                 ("" if p.severity == "error" else "提醒：") + p.reason)
     by_key: dict[tuple[str, str], list] = {}
     for r in ctx.rows:
-        by_key.setdefault(r.key(), []).append(r)
+        by_key.setdefault((r.credit_code, r.department), []).append(r)
+    cells = _RowCells(exp, by_src)
     out: list[list] = []
     for code, depts in exp.departments.items():
         status = "已公示" if code in pub.assessment.ready else "未公示"
@@ -122,20 +148,34 @@ def _entity_rows(pub: Published, ctx: Context) -> list[list]:
                 out.append([code, exp.names.get(code, ""), exp.dept_name(d), "", "", "", "", None, None,
                             status, "尚未录入", swap, "", "", ""])
             for r in found:
-                out.append(_row_cells(r, exp, status, by_src, swap))
+                out.append(cells(r, status, swap))
     for rows in by_key.values():  # rows about targets or departments outside the dispatch
         for r in rows:
-            out.append(_row_cells(r, exp, "不属于本任务", by_src, ""))
+            out.append(cells(r, "不属于本任务", ""))
     return out
 
 
-def _row_cells(r, exp: Expected, status: str, by_src: dict, swap: str) -> list:
-    src = r.source
-    problems = by_src.get((src.file, src.sheet, src.row), [])
-    return [r.credit_code, exp.names.get(r.credit_code) or r.name, exp.dept_name(r.department),
-            "、".join(label(c) for c in r.codes), "、".join(label(s) for s in r.subcodes), r.follow_up or "",
-            r.method or "", r.inspected, r.entered, status, "；".join(problems), swap,
-            f"{src.file} 「{src.sheet}」第{src.row}行", r.result_text, r.follow_up_text]
+class _RowCells:
+    """One office-copy line per result row; what repeats down the sheet (the codes written out,
+    department names) is written out once per distinct value."""
+
+    def __init__(self, exp: Expected, by_src: dict):
+        self.exp, self.by_src = exp, by_src
+        self.shown: dict = {}
+
+    def _labels(self, codes: tuple) -> str:
+        text = self.shown.get(codes)
+        if text is None:
+            text = self.shown[codes] = "、".join(label(c) for c in codes)
+        return text
+
+    def __call__(self, r, status: str, swap: str) -> list:
+        exp, src = self.exp, r.source
+        problems = self.by_src.get((src.file, src.sheet, src.row), ()) if self.by_src else ()
+        return [r.credit_code, exp.names.get(r.credit_code) or r.name, exp.dept_name(r.department),
+                self._labels(r.codes), self._labels(r.subcodes), r.follow_up or "",
+                r.method or "", r.inspected, r.entered, status, "；".join(problems), swap,
+                f"{src.file} 「{src.sheet}」第{src.row}行", r.result_text, r.follow_up_text]
 
 
 def _problem_row(p) -> list:
@@ -194,3 +234,85 @@ def manifest(pub: Published, ctx: Context, hashes: dict[str, str]) -> dict:
         "changes": pub.changes,
         "files": hashes,
     }
+
+
+# -- the manifest's text --------------------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def json_text(obj) -> str:
+    """Exactly what core.fileio.write_json_atomic writes (json.dumps with ensure_ascii=False,
+    indent=2, and a final newline), but with json's C encoder for every container of plain
+    values (each record of the manifest): with `indent` json falls back to its pure-Python
+    encoder, ~4x slower on a publication of half a million records."""
+    try:
+        return _indented(obj, 0) + "\n"
+    except _Unusual:
+        return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+class _Unusual(Exception):
+    """A key that is not text, or a value json would have to convert: leave it to json itself."""
+
+
+_ENCODERS: dict[int, json.JSONEncoder] = {}
+
+
+def _flat(depth: int) -> json.JSONEncoder:
+    """The C encoder writing a flat container's items one per line, as indent=2 does at `depth`."""
+    enc = _ENCODERS.get(depth)
+    if enc is None:
+        enc = _ENCODERS[depth] = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + "  " * (depth + 1), ": "))
+    return enc
+
+
+def _indented(value, depth: int) -> str:
+    if isinstance(value, _SCALARS):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if any(type(k) is not str for k in value):
+            raise _Unusual
+        items = value.values()
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        items = value
+    else:
+        raise _Unusual
+    inner = "  " * (depth + 1)
+    if isinstance(value, list) and _records(value):
+        return _record_list(value, depth)
+    if all(isinstance(v, _SCALARS) for v in items):
+        text = _flat(depth).encode(value)
+        return f"{text[0]}\n{inner}{text[1:-1]}\n{'  ' * depth}{text[-1]}"
+    if isinstance(value, dict):
+        parts = [f"{json.dumps(k, ensure_ascii=False)}: {_indented(v, depth + 1)}" for k, v in value.items()]
+        open_, close = "{", "}"
+    else:
+        parts = [_indented(v, depth + 1) for v in value]
+        open_, close = "[", "]"
+    return f"{open_}\n{inner}" + f",\n{inner}".join(parts) + f"\n{'  ' * depth}{close}"
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _records(value: list) -> bool:
+    """A list of non-empty dicts of text keys and plain values (checked without a Python loop)."""
+    return (set(map(type, value)) == {dict} and all(value)
+            and set(map(type, chain.from_iterable(value))) == {str}
+            and set(map(type, chain.from_iterable(map(dict.values, value)))) <= _PLAIN)
+
+
+def _record_list(value: list, depth: int) -> str:
+    """A list of flat records in one call of the C encoder. With its item separator set to the
+    records' own field separator, the only place a record ends where another begins is
+    "},\n<indent>{" (a raw newline only comes from a separator; a value is plain, so a field
+    never ends in "}"): that boundary is rewritten to indent=2's, and the outer brackets too."""
+    i0, i1, i2 = "  " * depth, "  " * (depth + 1), "  " * (depth + 2)
+    text = _flat(depth + 1).encode(value)[2:-2]  # without "[{" and "}]"
+    text = text.replace(f"}},\n{i2}{{", f"\n{i1}}},\n{i1}{{\n{i2}")
+    return f"[\n{i1}{{\n{i2}{text}\n{i1}}}\n{i0}]"

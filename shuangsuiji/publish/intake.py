@@ -13,7 +13,8 @@ Two steps, both without I/O side effects beyond reading the given files:
   and the platform's disposal phrases are read by `cells.CellReader`; the text as entered is
   kept on the row (`result_text`, `follow_up_text`) for the office copy.
   Cells that cannot be read at all (a date that is not a date, a department the plan does not
-  know) are reported here; the row is kept with the field listed in `unreadable`.
+  know) are reported here; the row is kept with the field listed in `unreadable`. The rows of
+  a sheet are read per column, each distinct cell once (`columns.read_chunk`).
 - `validate(rows, expected, task, today)` (in `validate.py`) applies the
   rules: drawn or not, codes, follow-ups, dates, duplicates, missing results.
 
@@ -25,103 +26,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from ..core.errors import InputInvalid, Problem
-from ..core.resultcodes import PROBLEM_SUBCODES, TEMPLATE_SHEET
-from ..intake.cells import parse_date
-from ..intake.codes import normalise_code, number_cell_reason
-from ..intake.records import Source
+from ..core.resultcodes import TEMPLATE_SHEET
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
-from .cells import CellReader, cell_parts, norm_text, parse_codes  # noqa: F401 - parse_codes re-exported
+from .cells import CellReader, norm_number, norm_text, parse_codes  # noqa: F401 - norm_number, parse_codes re-exported
+from .columns import read_chunk
+from .rows import FIELD_LABELS, HEADER_ALIASES, REQUIRED_FIELDS, ResultRow  # noqa: F401 - re-exported
 
-# -- the record ---------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ResultRow:
-    """One department's result for one target, as entered (codes normalised, not yet judged)."""
-
-    credit_code: str
-    department: str  # plan department id (the raw cell text when "department" is unreadable)
-    result: str | None  # primary result code ("1", "A", …); unknown text is kept as written
-    subcodes: tuple[str, ...]  # 问题类型 codes (unknown text kept as written)
-    follow_up: str | None  # 后续处置; several joined with "、"
-    method: str | None
-    inspected: date | None
-    entered: date | None
-    source: Source
-    more_codes: tuple[str, ...] = ()  # further result codes written in the same cell ("A、7")
-    name: str = ""  # 企业名称 as the department wrote it
-    unreadable: frozenset[str] = frozenset()  # fields whose cell could not be read (reported)
-    columns: dict[str, str] | None = None  # field -> header text of this row's sheet
-    result_text: str = ""  # the result cell as entered (a platform's combined cell, say)
-    follow_up_text: str = ""  # the follow-up cell as entered (the platform's disposal phrases)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return (self.result, *self.more_codes) if self.result else self.more_codes
-
-    def column(self, name: str) -> str:
-        """The header under which `name` (a field) appears in this row's sheet."""
-        return (self.columns or {}).get(name) or FIELD_LABELS[name]
-
-    def key(self) -> tuple[str, str]:
-        return self.credit_code, self.department
-
-
-# Canonical header (the template's) for each field, and the aliases a re-typed sheet may use.
-FIELD_LABELS: dict[str, str] = {
-    "seq": "序号",
-    "task_number": "抽查任务编号",
-    "credit_code": "统一社会信用代码",
-    "name": "企业名称",
-    "department": "检查部门",
-    "items": "检查事项",
-    "result": "检查结果",
-    "subcodes": "问题类型",
-    "follow_up": "后续处置",
-    "method": "检查方式",
-    "inspected": "检查日期",
-    "entered": "录入日期",
-    "note": "备注",
-}
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号"),
-    "task_number": ("抽查任务编号", "任务编号", "抽查任务", "任务号"),
-    "credit_code": ("统一社会信用代码", "信用代码", "统一代码", "社会信用代码", "统一社会信用代码/注册号",
-                    "注册号", "统一社会信用代码或注册号", "信用代码/注册号", "统一代码/注册号", "注册号/统一社会信用代码",
-                    "统一社会信用代码(注册号)", "注册号/统一代码", "企业统一代码/注册号"),
-    "name": ("企业名称", "名称", "市场主体名称", "主体名称", "单位名称", "检查对象", "检查对象名称"),
-    "department": ("检查部门", "检查单位", "检查实施机关", "实施机关", "检查机关", "部门", "检查执行部门", "执行部门"),
-    "items": ("检查事项", "抽查事项"),
-    "result": ("检查结果", "结果", "检查结果代码", "结果代码", "抽查结果", "抽查检查结果", "检查结论"),
-    "subcodes": ("问题类型", "问题代码", "问题类别", "发现问题类型", "问题子类"),
-    "follow_up": ("后续处置", "处置", "后续处理", "处置措施", "后续处置情况", "处理措施", "处理情况", "后续处置措施"),
-    "method": ("检查方式", "抽查方式", "核查方式"),
-    "inspected": ("检查日期", "检查完成日期", "检查时间", "完成日期", "检查完成时间", "实施日期"),
-    "entered": ("录入日期", "录入时间", "填报日期", "填报时间"),
-    "note": ("备注", "说明"),
-}
-REQUIRED_FIELDS = ("credit_code", "result")
 RESULTS_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")  # the platform exports .xls; .csv as a last resort
-
-
-# -- cell normalisation -------------------------------------------------------------------------
-
-
-def norm_code(value) -> str:
-    """A credit code as the rest of ssj keys it (spaces out, half-width, upper-case)."""
-    return normalise_code(value)
-
-
-def norm_number(value) -> str:
-    """A task number compared loosely: 〔2026〕, [2026], (2026) and spacing all alike."""
-    return re.sub(r"[\s〔〕\[\]()【】]+", "", norm_text(value))
-
 
 # -- departments --------------------------------------------------------------------------------
 
@@ -242,80 +157,12 @@ def _read_table(table, how: Reading, path: Path) -> tuple[list[ResultRow], list[
                                        "（表头不同时可在计划文件 results.columns.department 中写明）",
                                 file=table.display, sheet=table.sheet, row=table.header_row, code="unreadable"))
         return rows, problems
-    index = table.columns
+    where["index"] = table.columns
     for chunk, row_numbers in table.chunks():
-        for values, row_no in zip(chunk, row_numbers):
-            cells = {f: (values[c] if c < len(values) else None) for f, c in index.items()}
-            row, found = _read_row(cells, row_no, how, where)
-            problems.extend(found)
-            if row is not None:
-                rows.append(row)
+        r, p = read_chunk(chunk, row_numbers, how, where)
+        rows.extend(r)
+        problems.extend(p)
     return rows, problems
-
-
-_ENTRY_FIELDS = ("result", "subcodes", "follow_up", "inspected", "entered")
-
-
-def _read_row(cells: dict, row_no: int, how: Reading, where: dict):
-    shown, sheet, labels = where["shown"], where["sheet"], where["labels"]
-    task = how.task
-
-    def problem(f: str, reason: str, value=None, code: str = "invalid") -> Problem:
-        return Problem(reason=reason, file=shown, sheet=sheet, row=row_no, column=labels[f],
-                       value=None if value in (None, "") else norm_text(value), code=code)
-
-    once = how.cells.once  # each distinct cell of a column is read once (columns repeat their values)
-    if not any(once("parts", cells.get(f), cell_parts) for f in _ENTRY_FIELDS):
-        return None, []  # an untouched template row (or a blank / note row)
-    found: list[Problem] = []
-    unreadable: set[str] = set()
-    raw_code = cells.get("credit_code")
-    code = norm_code(raw_code)
-    if number_cell_reason(raw_code):
-        found.append(problem("credit_code", number_cell_reason(raw_code), raw_code))
-        unreadable.add("credit_code")
-    elif not code:
-        found.append(problem("credit_code", "未填写统一社会信用代码或注册号"))
-        unreadable.add("credit_code")
-    dept_cell = cells.get("department")
-    dept = once("department", dept_cell, how.depts.lookup) if norm_text(dept_cell) else where["file_dept"]
-    if dept is None:
-        if norm_text(dept_cell):
-            found.append(problem("department", "检查部门不是计划中的部门（本单位平台的科室、所名可在计划文件 "
-                                               "results.values.department 中映射到部门）", dept_cell))
-        else:
-            found.append(problem("department", "未填写检查部门"))
-        unreadable.add("department")
-        dept = norm_text(dept_cell)
-    number = norm_text(cells.get("task_number"))
-    if number and norm_number(number) not in how.numbers:
-        found.append(problem("task_number", f"抽查任务编号与本任务（{task.number}）不符", number))
-    dates: dict[str, date | None] = {}
-    for f in ("inspected", "entered"):
-        dates[f], why = once("date", cells.get(f), parse_date)
-        if why:
-            found.append(problem(f, f"{labels[f]}：{why}", cells.get(f), code="bad_date"))
-            unreadable.add(f)
-    codes, in_result = how.cells.result(cells.get("result"))
-    subcodes = tuple(dict.fromkeys((*in_result, *how.cells.codes(cells.get("subcodes"), PROBLEM_SUBCODES))))
-    follow = "、".join(how.cells.follow_up(cells.get("follow_up")))
-    row = ResultRow(
-        credit_code=code, department=dept, result=codes[0] if codes else None,
-        subcodes=subcodes, follow_up=follow or None,
-        method=how.cells.method(cells.get("method")), inspected=dates["inspected"],
-        entered=dates["entered"], source=Source(shown, sheet, row_no), more_codes=codes[1:],
-        name=norm_text(cells.get("name")), unreadable=frozenset(unreadable), columns=labels,
-        result_text=_as_entered(cells.get("result")), follow_up_text=_as_entered(cells.get("follow_up")))
-    return row, found
-
-
-def _as_entered(cell) -> str:
-    """The cell's text exactly as the department wrote it (full-width punctuation kept)."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return str(cell).strip()
 
 
 # -- the files of a task ------------------------------------------------------------------------

@@ -28,10 +28,11 @@ from pathlib import Path
 
 from ..core.clock import cn_time
 from ..core.errors import ExitCode, InputInvalid, Problem, SsjError, StateError
+from ..core.perf import gc_paused
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from . import files as publishfiles
-from .record import MANIFEST_NAME, Assessment, Published, assess, compare, public_record
+from .record import MANIFEST_NAME, Assessment, Published, assess, compare, public_records
 
 ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig", "gb18030": "gb18030"}
 
@@ -75,7 +76,7 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
 
     encoding = check_options(opts)
     refuse_future_today(today)
-    with ws.lock():
+    with ws.lock(), gc_paused():  # a million result rows are millions of small objects (core.perf)
         expected = load_expected(ws, lp, task)
         files = require_files(files, ws, task)
         report(progress, "读取结果表", 0, len(files))
@@ -84,7 +85,7 @@ def publish(ws, lp: LoadedPlan, task: Task, files: list[Path], *, today: date, n
         problems = problems + _one_date_problem(validate(rows, expected, task, today), _before_dispatch(ws, task, rows))
         found = assess(rows, problems, expected)
         _refuse_if_invalid(found, opts.partial, task)
-        records = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
+        records = public_records(task, expected, found.ready)
         state = TaskState(ws, task.id)
         version, previous, changes, reason = _next_version(state, records, opts, task)
         folder = ws.task_dir(task.id) / "publish" / f"v{version}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from ..core.errors import Problem
@@ -59,30 +60,53 @@ def merged_result(rows: Iterable) -> str:
     return RESULT_SEPARATOR.join(parts)
 
 
-def public_record(task: Task, expected: Expected, code: str, rows: list) -> dict:
-    """One public line. `rows` are the entity's valid rows, one per inspecting department."""
-    order = {d: i for i, d in enumerate(task.participants)}
-    depts = sorted({r.department for r in rows}, key=lambda d: (order.get(d, len(order)), d))
+def public_record(task: Task, expected: Expected, code: str, rows: list, memo: dict | None = None) -> dict:
+    """One public line. `rows` are the entity's valid rows, one per inspecting department.
+    `memo` (a dict kept across the entities of one publication) holds what repeats: the merged
+    result of a combination of codes, the 检查实施机关 of a set of departments."""
+    memo = {} if memo is None else memo
+    key = ("result", *((r.result, r.more_codes, r.subcodes) for r in rows))
+    result = memo.get(key)
+    if result is None:
+        result = memo[key] = merged_result(rows)
+    key = ("departments", *(r.department for r in rows))
+    shown = memo.get(key)
+    if shown is None:
+        order = {d: i for i, d in enumerate(task.participants)}
+        depts = sorted({r.department for r in rows}, key=lambda d: (order.get(d, len(order)), d))
+        shown = memo[key] = "、".join(expected.dept_name(d) for d in depts)
     name = expected.names.get(code) or next((r.name for r in rows if r.name), "")
     return {
         CODE_KEY: code,
         "企业名称": name,
-        "检查实施机关": "、".join(expected.dept_name(d) for d in depts),
+        "检查实施机关": shown,
         "类型": PUBLIC_KIND,
         DATE_KEY: max(r.inspected for r in rows).isoformat(),
-        RESULT_KEY: merged_result(rows),
+        RESULT_KEY: result,
         "抽查任务编号": task.number,
         "抽查任务名称": task.name,
     }
 
 
+def public_records(task: Task, expected: Expected, ready: dict[str, list]) -> list[dict]:
+    """The public lines of the ready entities, by credit code."""
+    memo: dict = {}
+    return [public_record(task, expected, c, ready[c], memo) for c in sorted(ready)]
+
+
 def public_rows(records: list[dict], dates: str = "年月日") -> list[list]:
     """The public file's rows: 序号 from 1, the date written in the plan's style (publicity.dates)."""
     fmt = DATE_STYLES[dates]
+    at = PUBLIC_HEADERS.index(DATE_KEY)
+    cells = itemgetter(*RECORD_KEYS)
+    shown: dict[str, str] = {}  # ISO date -> as written (a publication has few distinct dates)
     out = []
     for n, r in enumerate(records, 1):
-        row = [n, *(r[k] for k in RECORD_KEYS)]
-        row[PUBLIC_HEADERS.index(DATE_KEY)] = date.fromisoformat(r[DATE_KEY]).strftime(fmt)
+        row = [n, *cells(r)]
+        day = shown.get(row[at])
+        if day is None:
+            day = shown[row[at]] = date.fromisoformat(row[at]).strftime(fmt)
+        row[at] = day
         out.append(row)
     return out
 
@@ -122,17 +146,18 @@ def assess(rows: list, problems: list[Problem], expected: Expected) -> Assessmen
     used: set[int] = set()
     for code, depts in expected.departments.items():
         reasons: list[str] = []
-        mine = by_code.get(code, [])
-        for r in mine:
-            for p in bad.get((r.source.file, r.source.sheet, r.source.row), []):
+        mine = by_code.get(code, ())
+        for r in mine if bad else ():
+            for p in bad.get((r.source.file, r.source.sheet, r.source.row), ()):
                 used.add(id(p))
                 reasons.append(p.message())
-        entered = {r.department for r in mine if r.codes}
+        entered = {r.department for r in mine if r.result or r.more_codes}  # rows with any result code
         reasons += [f"{expected.dept_name(d)}尚未录入检查结果" for d in depts if d not in entered]
         if reasons:
             withheld[code] = reasons
         else:
-            ready[code] = [next(r for r in mine if r.department == d) for d in depts]
+            first = {r.department: r for r in reversed(mine)}  # a department's first row
+            ready[code] = [first[d] for d in depts]
     stray = [p for p in problems if p.severity == "error" and id(p) not in used and p.code != "missing"]
     return Assessment(ready, withheld, problems, stray)
 

@@ -58,18 +58,29 @@ MAP_HINT = "；本单位平台的其他写法可在计划文件 results.values.{
 
 
 def validate(rows: list, expected: Expected, task: Task, today: date) -> list[Problem]:
-    """Every problem in `rows` against `expected`, then every (target, department) with no result."""
+    """Every problem in `rows` against `expected`, then every (target, department) with no result.
+
+    The rules on a row's content (codes, follow-up, dates, method) depend on a handful of values
+    that repeat down a sheet: they are judged once per distinct content (`content_rules`) and
+    only located (file, sheet, row, column) per row."""
     problems: list[Problem] = []
     first: dict[tuple[str, str], object] = {}
+    judged: dict[tuple, tuple] = {}
     for row in rows:
-        problems.extend(row_problems(row, expected, task, today))
-        if {"credit_code", "department"} & row.unreadable:
+        problems.extend(_drawn(row, expected, task))
+        key = _content_key(row)
+        found = judged.get(key)
+        if found is None:
+            found = judged[key] = content_rules(row, task, today)
+        if found:
+            problems.extend(_at(row, *spec) for spec in found)
+        if row.unreadable and {"credit_code", "department"} & row.unreadable:
             continue
-        key = row.key()
+        key = row.credit_code, row.department
         if key in first:
             problems.append(_at(row, "credit_code", f"与{_where(first[key], row)}重复："
                                                     "同一对象、同一检查部门的结果录入了两次",
-                                code="duplicate"))
+                                "duplicate"))
         else:
             first[key] = row
     problems.extend(missing(expected, first.keys(), task))
@@ -77,29 +88,38 @@ def validate(rows: list, expected: Expected, task: Task, today: date) -> list[Pr
 
 
 def row_problems(row, expected: Expected, task: Task, today: date) -> list[Problem]:
-    out: list[Problem] = []
-    out.extend(_drawn(row, expected, task))
-    out.extend(_codes(row))
-    out.extend(_follow_up(row))
-    out.extend(_dates(row, task, today))
+    """The problems of one row: drawn and dispatched, codes, follow-up, dates, method."""
+    return _drawn(row, expected, task) + [_at(row, *spec) for spec in content_rules(row, task, today)]
+
+
+def _content_key(row) -> tuple:
+    """What `content_rules` reads of a row."""
+    return (row.result, row.more_codes, row.subcodes, row.follow_up, row.method, row.inspected, row.entered,
+            "inspected" in row.unreadable, "entered" in row.unreadable)
+
+
+def content_rules(row, task: Task, today: date) -> tuple[tuple[str, str, str, str], ...]:
+    """The rules on what a row says (not where it is): (field, reason, code, severity) each."""
+    out = _codes(row) + _follow_up(row) + _dates(row, task, today)
     if row.method and row.method not in METHODS:
-        out.append(_at(row, "method", f"检查方式「{row.method}」不是可选的检查方式（可选：{'、'.join(METHODS)}）",
-                       severity="warning"))
-    return out
+        out.append(("method", f"检查方式「{row.method}」不是可选的检查方式（可选：{'、'.join(METHODS)}）", "invalid",
+                    "warning"))
+    return tuple(out)
 
 
 def _drawn(row, expected: Expected, task: Task) -> list[Problem]:
     if "credit_code" in row.unreadable:
         return []
     code = row.credit_code
-    if code not in expected.departments:
+    depts = expected.departments.get(code)
+    if depts is None:
         if code in expected.substituted_out:
             return [_at(row, "credit_code", f"该对象已由替补对象 {expected.substituted_out[code]} 替换，"
                                             "不应再录入结果", code="not_drawn")]
         why = check_code(code)  # a mistyped code explains why it is not on the list
         return [_at(row, "credit_code", "该对象不在本任务的抽取名单中" + (f"（代码有误：{why}）" if why else ""),
                     code="not_drawn")]
-    if "department" in row.unreadable or row.department in expected.departments[code]:
+    if row.department in depts or "department" in row.unreadable:
         return []
     if row.department not in task.participants:
         return [_at(row, "department", f"{expected.dept_name(row.department)}未参与本任务", code="not_assigned")]
@@ -107,70 +127,70 @@ def _drawn(row, expected: Expected, task: Task) -> list[Problem]:
                 code="not_assigned")]
 
 
-def _codes(row) -> list[Problem]:
-    out: list[Problem] = []
+# The content rules below return (field, reason, code, severity): where it is, `_at` adds.
+ERR, WARN = "error", "warning"
+
+
+def _codes(row) -> list[tuple]:
+    out: list[tuple] = []
     codes = row.codes
     if not codes:
-        out.append(_at(row, "result", "未填写检查结果"))
+        out.append(("result", "未填写检查结果", "invalid", ERR))
     for c in codes:
         if c not in RESULT_CODES:
-            out.append(_at(row, "result", _unknown(c, RESULT_CODES, "检查结果"), code="unknown_code"))
+            out.append(("result", _unknown(c, RESULT_CODES, "检查结果"), "unknown_code", ERR))
     known = [c for c in codes if c in RESULT_CODES]
     if NO_PROBLEM in known and len(known) > 1:
         others = "、".join(label(c) for c in known if c != NO_PROBLEM)
-        out.append(_at(row, "result", f"检查结果相互矛盾：「{label(NO_PROBLEM)}」不能与「{others}」同时填写",
-                       code="contradictory"))
+        out.append(("result", f"检查结果相互矛盾：「{label(NO_PROBLEM)}」不能与「{others}」同时填写", "contradictory",
+                    ERR))
     for s in row.subcodes:
         if s not in PROBLEM_SUBCODES:
-            out.append(_at(row, "subcodes", _unknown(s, PROBLEM_SUBCODES, "问题类型"), code="unknown_code"))
+            out.append(("subcodes", _unknown(s, PROBLEM_SUBCODES, "问题类型"), "unknown_code", ERR))
     if row.subcodes and SUBCODE_PARENT not in codes:
-        out.append(_at(row, "subcodes", f"问题类型只能在检查结果为「{label(SUBCODE_PARENT)}」时填写",
-                       code="subcode_without_a"))
+        out.append(("subcodes", f"问题类型只能在检查结果为「{label(SUBCODE_PARENT)}」时填写", "subcode_without_a", ERR))
     if SUBCODE_PARENT in codes and not row.subcodes:
-        out.append(_at(row, "subcodes", f"检查结果为「{label(SUBCODE_PARENT)}」，但未填写问题类型",
-                       severity="warning"))
+        out.append(("subcodes", f"检查结果为「{label(SUBCODE_PARENT)}」，但未填写问题类型", "invalid", WARN))
     return out
 
 
-def _follow_up(row) -> list[Problem]:
-    out: list[Problem] = []
+def _follow_up(row) -> list[tuple]:
+    out: list[tuple] = []
     parts = row.follow_up.split("、") if row.follow_up else []
     for p in parts:
         if p not in FOLLOW_UPS:
-            out.append(_at(row, "follow_up", f"后续处置「{p}」不是有效选项（可选：{'、'.join(FOLLOW_UPS)}）"
-                                             f"{MAP_HINT.format(field='follow_up')}", code="unknown_code"))
+            out.append(("follow_up", f"后续处置「{p}」不是有效选项（可选：{'、'.join(FOLLOW_UPS)}）"
+                                     f"{MAP_HINT.format(field='follow_up')}", "unknown_code", ERR))
     problem_codes = [c for c in row.codes if c in PROBLEM_CODES]
     if problem_codes and not parts:
-        out.append(_at(row, "follow_up", f"检查结果为「{label(problem_codes[0])}」时须填写后续处置",
-                       code="no_follow_up"))
+        out.append(("follow_up", f"检查结果为「{label(problem_codes[0])}」时须填写后续处置", "no_follow_up", ERR))
     elif SUBCODE_PARENT in row.codes and parts == [NO_FOLLOW_UP]:
-        out.append(_at(row, "follow_up", f"检查结果为「{label(SUBCODE_PARENT)}」时后续处置不能是「{NO_FOLLOW_UP}」",
-                       code="no_follow_up"))
+        out.append(("follow_up", f"检查结果为「{label(SUBCODE_PARENT)}」时后续处置不能是「{NO_FOLLOW_UP}」",
+                    "no_follow_up", ERR))
     if row.codes == (NO_PROBLEM,) and [p for p in parts if p != NO_FOLLOW_UP and p in FOLLOW_UPS]:
-        out.append(_at(row, "follow_up", f"检查结果为「{label(NO_PROBLEM)}」时不应有后续处置"
-                                         f"（应留空或填「{NO_FOLLOW_UP}」）", code="contradictory"))
+        out.append(("follow_up", f"检查结果为「{label(NO_PROBLEM)}」时不应有后续处置"
+                                 f"（应留空或填「{NO_FOLLOW_UP}」）", "contradictory", ERR))
     return out
 
 
-def _dates(row, task: Task, today: date) -> list[Problem]:
-    out: list[Problem] = []
+def _dates(row, task: Task, today: date) -> list[tuple]:
+    out: list[tuple] = []
     seen, done = row.inspected, row.entered
     start, end = task.window.start, task.window.end
     if seen is None and row.codes and "inspected" not in row.unreadable:
-        out.append(_at(row, "inspected", "已填写检查结果，但未填写检查日期", code="no_date"))
+        out.append(("inspected", "已填写检查结果，但未填写检查日期", "no_date", ERR))
     if seen is not None:
         if not start <= seen <= end:
-            out.append(_at(row, "inspected", f"检查日期 {seen} 不在本任务的检查时间（{start} 至 {end}）内",
-                           code="date_outside"))
+            out.append(("inspected", f"检查日期 {seen} 不在本任务的检查时间（{start} 至 {end}）内", "date_outside", ERR))
         if seen > today:
-            out.append(_at(row, "inspected", f"检查日期 {seen} 晚于今天（{today}）", code="date_future"))
+            out.append(("inspected", f"检查日期 {seen} 晚于今天（{today}）", "date_future", ERR))
     if done is not None:
         if seen is not None and done < seen:
-            out.append(_at(row, "entered", f"录入日期 {done} 早于检查日期 {seen}", code="entry_before"))
+            out.append(("entered", f"录入日期 {done} 早于检查日期 {seen}", "entry_before", ERR))
         if done > today:
-            out.append(_at(row, "entered", f"录入日期 {done} 晚于今天（{today}）", code="date_future"))
+            out.append(("entered", f"录入日期 {done} 晚于今天（{today}）", "date_future", ERR))
     elif row.codes and "entered" not in row.unreadable:
-        out.append(_at(row, "entered", "未填写录入日期，无法判断是否按期录入", severity="warning"))
+        out.append(("entered", "未填写录入日期，无法判断是否按期录入", "invalid", WARN))
     return out
 
 
@@ -191,7 +211,7 @@ def missing(expected: Expected, entered: Iterable[tuple[str, str]], task: Task) 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _at(row, field_name: str, reason: str, *, code: str = "invalid", severity: str = "error") -> Problem:
+def _at(row, field_name: str, reason: str, code: str = "invalid", severity: str = "error") -> Problem:
     src = row.source
     return Problem(reason=reason, file=src.file, sheet=src.sheet, row=src.row,
                    column=row.column(field_name), code=code, severity=severity)

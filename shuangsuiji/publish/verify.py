@@ -15,6 +15,7 @@ from pathlib import Path
 from ..core.audit import Report, check_recorded
 from ..core.errors import SsjError
 from ..core.fileio import canonical_json, sha256_file
+from ..core.perf import gc_paused
 from ..core.workspace import Workspace
 from ..sheets.base import escape_cell
 from .record import CSV_NAME, PUBLIC_HEADERS, public_rows, upgrade_record
@@ -72,7 +73,7 @@ def _recompute(rep: Report, ws: Workspace, manifest: dict, entry: dict | None, e
     """Re-read the filled templates and redo validation and merge; compare with the records."""
     from ..plan.load import load_plan
     from .intake import read_results
-    from .record import assess, public_record
+    from .record import assess, public_records
     from .validate import load_expected, validate
 
     task_id = (manifest.get("task") or {}).get("id")
@@ -102,10 +103,11 @@ def _recompute(rep: Report, ws: Workspace, manifest: dict, entry: dict | None, e
     try:
         task = lp.plan.task(task_id)
         expected = load_expected(ws, lp, task)
-        rows, problems = read_results([ws.resolve(i["file"]) for i in inputs], lp, task)
-        problems = problems + validate(rows, expected, task, date.fromisoformat(manifest["today"]))
-        found = assess(rows, problems, expected)
-        again = [public_record(task, expected, c, found.ready[c]) for c in sorted(found.ready)]
+        with gc_paused():  # as publish: many small objects, no cycles
+            rows, problems = read_results([ws.resolve(i["file"]) for i in inputs], lp, task)
+            problems = problems + validate(rows, expected, task, date.fromisoformat(manifest["today"]))
+            found = assess(rows, problems, expected)
+            again = public_records(task, expected, found.ready)
     except SsjError as e:
         rep.add(False, f"按结果录入表复算失败：{e.message}")
         return
