@@ -1,6 +1,6 @@
 """`make bench-province`: freeze, check and draw on a province-size CSV roster (issue 12).
 
-    nice -n 10 .venv/bin/python bench/province.py [--rows 20000000] [--dir /big/tmp] [--mem-cap-gb 10]
+    nice -n 10 .venv/bin/python bench/province.py [--rows 20000000] [--dir /big/tmp] [--mem-cap-gb 10] [--roster F]
 
 Generates a --rows-row, 7-column target CSV (bench/gen_roster.py; ~2.2 GB at 20M rows) in a temp
 folder under --dir (deleted afterwards), then measures, each in its own subprocess:
@@ -22,6 +22,7 @@ Exit status 1 if any bound is missed.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -57,6 +58,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--dir", type=Path, default=None, help="where the temp folder goes (needs ~2.5 GB at 20M)")
     ap.add_argument("--runs", type=int, default=3, help="runs of the pyarrow baseline (median)")
     ap.add_argument("--mem-cap-gb", type=float, default=10.0, help="address-space cap of each ssj step; 0 = none")
+    ap.add_argument("--roster", type=Path, default=None,
+                    help="reuse a roster bench/gen_roster.py wrote earlier with the same --rows (linked, not generated)")
     args = ap.parse_args(argv)
     n = args.rows
     folder = Path(tempfile.mkdtemp(prefix="ssj-province-", dir=args.dir))
@@ -64,9 +67,16 @@ def main(argv: list[str]) -> int:
     try:
         roster = folder / "targets.csv"
         start = time.perf_counter()
-        write_csv(roster, n)
-        print(f"   generated {n} rows, {roster.stat().st_size / 1e9:.2f} GB in {time.perf_counter() - start:.0f}s",
-              flush=True)
+        if args.roster:
+            try:
+                os.link(args.roster, roster)
+            except OSError:
+                shutil.copyfile(args.roster, roster)
+            print(f"   reusing {args.roster} ({roster.stat().st_size / 1e9:.2f} GB)", flush=True)
+        else:
+            write_csv(roster, n)
+            print(f"   generated {n} rows, {roster.stat().st_size / 1e9:.2f} GB in {time.perf_counter() - start:.0f}s",
+                  flush=True)
         plan = make_workspace(folder, roster)
         base = measure("pyarrow", folder / "data" / roster.name, f"pyarrow read_csv rows={n}", runs=args.runs)
         if base.get("status") != "ok":
