@@ -43,8 +43,12 @@ def load(path, sheet: str):
         if not info or any(c.dtype not in TEXT_TYPES for c in info):
             return None
         batch = loaded.to_arrow()
-    except fastexcel.FastExcelError:  # a column mixing text with numbers, dates or booleans
-        return None
+    except Exception:  # FastExcelError: a column mixing text with other types, or a file it cannot read
+        return None  # (the row path reads it, and names what is wrong with it)
+    except BaseException as e:  # a Rust panic: pyo3's PanicException derives from BaseException
+        if type(e).__name__ == "PanicException":
+            return None
+        raise
     first = info[0].absolute_index
     if [c.absolute_index for c in info] != list(range(first, first + len(info))):
         return None  # not the contiguous range calamine gives: let the row path read it
