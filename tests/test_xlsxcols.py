@@ -77,6 +77,7 @@ def _book(path, rows: list[list], *, top: int = 3, left: int = 2, hidden=(), ric
 
 def test_every_trap_reads_the_same_both_ways(tmp_path, monkeypatch):
     write_xlsx(tmp_path / "targets.xlsx", [TARGET_HEADERS, *TRAPS])
+    assert xlsxcols.looks_all_text(tmp_path / "targets.xlsx", "名录")
     fast, slow = _both(tmp_path, monkeypatch)
     assert isinstance(fast.targets, TargetTable)  # the columnar path took it
     _same(fast, slow)
@@ -128,7 +129,8 @@ def test_a_number_among_text_anywhere_in_the_sheet_falls_back(tmp_path):
     a column of numbers only (序号) is typed, and its header is text: mixed, so the file falls back."""
     rows = _rows(*(target(i, 成立日期="2015-05-01") for i in range(1, 3001)))
     _book(tmp_path / "late.xlsx", rows, cells=[(2999, 6, 13800000000)])  # 联系电话 as a number, last row
-    assert xlsxcols.load(tmp_path / "late.xlsx", "名录") is None
+    assert xlsxcols.looks_all_text(tmp_path / "late.xlsx", "名录")  # the first look (64 KB) cannot see it
+    assert xlsxcols.load(tmp_path / "late.xlsx", "名录") is None  # the parse does
     _book(tmp_path / "serial.xlsx", rows[:2], left=1, cells=[(-1, -1, "序号"), (0, -1, 1), (1, -1, 2)])
     assert xlsxcols.load(tmp_path / "serial.xlsx", "名录") is None
     _book(tmp_path / "text.xlsx", rows)
@@ -169,9 +171,19 @@ def test_what_the_fast_path_cannot_read_exactly_takes_the_row_path(tmp_path, mon
             rows[i][j] = ""
     _book(tmp_path / "targets.xlsx", rows, cells=cells)
     assert xlsxcols.load(tmp_path / "targets.xlsx", "名录") is None
+    assert not xlsxcols.looks_all_text(tmp_path / "targets.xlsx", "名录")  # not even parsed: a typed cell up top
     fast, slow = _both(tmp_path, monkeypatch)
     assert isinstance(fast.targets, list)  # the row path read it
     _same(fast, slow)
     if case == "code_number":
         assert [(p.row, p.code, p.value) for p in fast.problems if p.code == "code_number"] == \
             [(12, "code_number", "9.13501E+17")]
+
+
+def test_the_first_look_reads_the_named_sheets_own_xml(tmp_path):
+    """looks_all_text finds the sheet by name through the workbook's relationships, not by position."""
+    write_xlsx(tmp_path / "t.xlsx", [TARGET_HEADERS, *_rows(target(1))], before={"说明": [["年度", 2026]]},
+               after={"统计": [["合计", 1.5]]})
+    assert xlsxcols.looks_all_text(tmp_path / "t.xlsx", "名录")
+    assert not xlsxcols.looks_all_text(tmp_path / "t.xlsx", "说明")
+    assert not xlsxcols.looks_all_text(tmp_path / "t.xlsx", "统计")

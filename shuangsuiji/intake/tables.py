@@ -30,7 +30,7 @@ from pathlib import Path
 from ..core.errors import FileMissing, InputInvalid, Problem
 from .templates import TEMPLATE_SCAN, template_rows
 from .formats import HTML, OLE2, TEXT, XML2003, ZIP, markup_sheet, sniff
-from .workbooks import excel_sheet, first_sheet
+from .workbooks import excel_sheet, first_sheet, open_workbook
 
 HEADER_SCAN = 30  # rows searched for the header
 CHUNK = 50_000
@@ -189,12 +189,13 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
                           problems=[Problem(reason="文件不存在", file=display, code="file_missing")])
     kind, what = sniff(path)
     in_memory = kind != TEXT
-    strings = _text_columns(path, display, sheet, fields) if columnar and kind == ZIP else None
+    wb = open_workbook(path, display) if kind in (ZIP, OLE2) else None
+    strings = _text_columns(path, wb, sheet, fields) if columnar and kind == ZIP else None
     if strings is not None:
         rows, sheet_name, strings = strings
         encoding, in_memory = None, False
     elif kind in (ZIP, OLE2):
-        rows, sheet_name = excel_sheet(path, display, sheet, lambda r: _find_header(r, fields) is not None,
+        rows, sheet_name = excel_sheet(wb, display, sheet, lambda r: _find_header(r, fields) is not None,
                                        sheet_option)
         encoding = None
     elif kind in (XML2003, HTML):
@@ -229,16 +230,15 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
     return table
 
 
-
-def _text_columns(path: Path, display: str, sheet: str | None, fields: list[FieldSpec]):
+def _text_columns(path: Path, wb, sheet: str | None, fields: list[FieldSpec]):
     """(first rows, sheet name, the sheet as string columns) of a large xlsx whose cells are all
     text and whose header is found where the row path finds it; else None (the row path)."""
     from . import xlsxcols
 
     if path.stat().st_size < xlsxcols.MIN_BYTES or path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
-    name = first_sheet(path, display, sheet)
-    data = None if name is None else xlsxcols.load(path, name)
+    name = first_sheet(wb, sheet)
+    data = xlsxcols.load(path, name) if name is not None and xlsxcols.looks_all_text(path, name) else None
     if data is None:
         return None
     rows = xlsxcols.head(data, HEADER_SCAN + TEMPLATE_SCAN + 1)

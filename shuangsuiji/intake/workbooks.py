@@ -15,11 +15,11 @@ from ..core.errors import InputInvalid, Problem
 
 EXCEL_EXT = {".xlsx", ".xlsm", ".xls"}
 
-def excel_sheet(path: Path, display: str, sheet: str | None, has_header, sheet_option: str | None = None
+def excel_sheet(wb, display: str, sheet: str | None, has_header, sheet_option: str | None = None
                 ) -> tuple[list[list], str]:
-    """(every row of the sheet, its name): the named sheet, else the first visible worksheet; when
-    that one has no header (`has_header(rows)`) but another has, an error naming the other."""
-    wb = open_workbook(path, display)
+    """(every row of the sheet, its name) of an open workbook: the named sheet, else the first
+    visible worksheet; when that one has no header (`has_header(rows)`) but another has, an error
+    naming the other."""
     names = visible_sheets(wb)
     if sheet is not None:
         if sheet not in wb.sheet_names:
@@ -42,10 +42,9 @@ def excel_sheet(path: Path, display: str, sheet: str | None, has_header, sheet_o
     return rows, names[0]
 
 
-def first_sheet(path: Path, display: str, sheet: str | None) -> str | None:
+def first_sheet(wb, sheet: str | None) -> str | None:
     """The sheet `excel_sheet` reads first, told without reading any sheet: the named one if it
     exists, else the first visible worksheet; None where excel_sheet must decide (or raise)."""
-    wb = open_workbook(path, display)
     if sheet is not None:
         return sheet if sheet in wb.sheet_names else None
     names = visible_sheets(wb)

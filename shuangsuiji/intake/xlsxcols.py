@@ -23,9 +23,16 @@ Row numbers: row i of the load is Excel row i + 1 (skip_rows=0 keeps leading emp
 
 from __future__ import annotations
 
+import posixpath
+import re
+import zipfile
 from collections.abc import Iterator
 
 MIN_BYTES = 1 << 20  # smaller workbooks take the row path: as fast, and no fastexcel import
+HEAD_BYTES = 1 << 16  # of the sheet's XML, looked at before parsing it (`looks_all_text`)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_CELL_TYPE = re.compile(rb'\st\s*=\s*"([^"]*)"')
+TEXT_CELLS = {b"s", b"inlineStr", b"str", b"e"}  # shared, inline, formula text; error (empty both ways)
 TEXT_TYPES = ("string", "null")  # fastexcel dtypes of a column with no number, date or boolean cell
 
 
@@ -62,6 +69,44 @@ def load(path, sheet: str):
         else:
             columns.append(pc.fill_null(col.cast(pa.string()), ""))
     return pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
+
+
+def looks_all_text(path, sheet: str) -> bool:
+    """A first look at the sheet's XML before parsing it, for speed only: False when a cell in its
+    first HEAD_BYTES is a number, date or boolean (`load` would parse the whole sheet to return
+    None: most typed rosters have a date or a number in every row), else True and `load` decides.
+    Never decides what is read: a typed cell further down is found by `load`."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet)
+            if part is None:
+                return True
+            with zf.open(part) as f:
+                start = f.read(HEAD_BYTES)
+    except Exception:  # noqa: BLE001 - load and the row path say what is wrong with the file
+        return True
+    for m in _CELL.finditer(start):
+        if m.group(2):
+            continue  # <c .../>: a cell without a value
+        kind = _CELL_TYPE.search(b" " + m.group(1))
+        if kind is None or kind.group(1) not in TEXT_CELLS:
+            return False  # no type is a number (a date is a number with a date format)
+    return True
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding the sheet named `sheet` (xl/workbook.xml and its relationships)."""
+    from defusedxml import ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((e.get(rel) for e in book.iter(f"{main}sheet") if e.get("name") == sheet), None)
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((e.get("Target") for e in rels if e.get("Id") == rid), None)
+    if rid is None or target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def head(data, n: int) -> list[list[str]]:
