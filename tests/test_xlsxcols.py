@@ -40,11 +40,11 @@ def _table(path, *, columnar_path: bool):
 
 
 def _book(path, rows: list[list], *, top: int = 3, left: int = 2, hidden=(), rich=None, formula=None,
-          merged=None, cells=()) -> None:
+          merged=None, error=None, cells=()) -> None:
     """A workbook written by xlsxwriter with the header at 0-based row `top`, `left` empty columns
     before it, a merged title above; `hidden` data rows (0-based data index), `rich` (data index,
     column): a name as rich text, `formula` (data index, column, text): a formula cell whose cached
-    value is that text, `merged` (data index, first column, last column, text), and typed
+    value is that text, `error` (data index, column): a formula whose cached value is #DIV/0!, `merged` (data index, first column, last column, text), and typed
     `cells` (data index, column, value) written with their own type (number, date, bool)."""
     import xlsxwriter
 
@@ -66,6 +66,9 @@ def _book(path, rows: list[list], *, top: int = 3, left: int = 2, hidden=(), ric
     if formula:
         i, j, text = formula
         ws.write_formula(top + 1 + i, left + j, f'="{text}"', None, text)
+    if error:
+        i, j = error
+        ws.write_formula(top + 1 + i, left + j, "=1/0", None, "#DIV/0!")
     if merged:
         i, a, b, text = merged
         ws.merge_range(top + 1 + i, left + a, top + 1 + i, left + b, text)
@@ -87,12 +90,14 @@ def test_every_trap_reads_the_same_both_ways(tmp_path, monkeypatch):
 
 def test_layout_traps_keep_the_sheets_rows_and_columns(tmp_path, monkeypatch):
     """Leading empty rows and columns, a merged title, a hidden row, rich text, a formula with a
-    cached text value, a merged data cell, a name of spaces only, an empty row between data rows."""
+    cached text value, a formula with an error value, a merged data cell, a name of spaces only,
+    spaces around a value, a line break and a literal _x000D_, an empty row between data rows."""
     rows = _rows(target(1), target(2, 企业名称="  "), target(3), target(4, 企业名称="富文本商贸有限公司"),
                  target(5), target(6), ["", "", "", "", "", "", "", "", "", "", "", "", "", ""],
-                 target(7, 信用风险分类="特高"), target(1, 属地监管所="南滩所"), target(8))
+                 target(7, 信用风险分类="特高"), target(1, 属地监管所="南滩所"), target(8),
+                 target(9, 住所="城中区\n人民街_x000D_9号", 行业=" 餐饮业 "))
     _book(tmp_path / "targets.xlsx", rows, hidden=(2,), rich=(3, 1), formula=(4, 4, "城中区公式路5号"),
-          merged=(5, 11, 12, "食品经营许可证"))
+          merged=(5, 11, 12, "食品经营许可证"), error=(10, 5))
     fast, slow = _both(tmp_path, monkeypatch)
     assert isinstance(fast.targets, TargetTable)
     _same(fast, slow)
@@ -105,6 +110,8 @@ def test_layout_traps_keep_the_sheets_rows_and_columns(tmp_path, monkeypatch):
     assert by[code(3)].source.row == 7  # the hidden row is read, as Excel numbers it
     assert by[code(6)].licences == ("食品经营许可证",)  # the merged cell's value is in its first cell
     assert code(1) not in by  # a conflicting duplicate: rejected both ways
+    # a line break and a literal _x000D_ kept, spaces around stripped, an error cell read as empty
+    assert (by[code(9)].address, by[code(9)].industry, by[code(9)].legal_rep) == ("城中区\n人民街_x000D_9号", "餐饮业", "")
 
 
 def test_the_header_scan_reads_no_sheet_as_python_rows(tmp_path):
