@@ -51,8 +51,10 @@ def frozen(tmp_path, invoke, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _columnar_intake_for_every_csv_roster(monkeypatch):
-    """Every CSV target roster of the suite takes the columnar path (intake/columnar.py), which
-    production uses from 1 MB on: the existing cases prove its messages are today's."""
-    from shuangsuiji.intake import columnar
+    """Every CSV target roster of the suite takes the columnar path (intake/columnar.py), and
+    every xlsx target roster whose cells are all text too (intake/xlsxcols.py), which production
+    uses from 1 MB on: the existing cases prove its messages are today's."""
+    from shuangsuiji.intake import columnar, xlsxcols
 
     monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+    monkeypatch.setattr(xlsxcols, "MIN_BYTES", 0)

@@ -146,6 +146,8 @@ def _read(table):
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    if table.encoding is None:  # a workbook (xlsxcols.py): parsed with its header, all cells text
+        return table.strings
     if _quoted_break_above_header(table):
         return None
     names = [f"c{i}" for i in range(len(table.headers))]

@@ -1,5 +1,8 @@
-"""Reading roster sheets by content (formats.sniff): xlsx/xlsm/xls with python-calamine, CSV with the
-csv module, SpreadsheetML 2003 and HTML-table exports with formats.py.
+"""Reading roster sheets by content (formats.sniff): xlsx/xlsm/xls with python-calamine (workbooks.py),
+CSV with the csv module, SpreadsheetML 2003 and HTML-table exports with formats.py. A large xlsx
+target roster whose cells are all text is parsed once by fastexcel into string columns
+(xlsxcols.py; `read_table(columnar=True)`): its header is found in those columns, no Python
+object per cell.
 
 - Template rows (an instruction row under the header, a row marked 案例（请删除）/示例/填写说明)
   in the first TEMPLATE_SCAN rows below the header are skipped, each with a warning in `notes`.
@@ -26,11 +29,10 @@ from pathlib import Path
 
 from ..core.errors import FileMissing, InputInvalid, Problem
 from . import utf8check
-from .templates import template_rows
+from .templates import TEMPLATE_SCAN, template_rows
 from .formats import HTML, OLE2, TEXT, XML2003, ZIP, markup_sheet, sniff
+from .workbooks import excel_sheet, first_sheet, open_workbook
 
-EXCEL_EXT = {".xlsx", ".xlsm", ".xls"}
-CSV_EXT = {".csv"}
 HEADER_SCAN = 30  # rows searched for the header
 CHUNK = 50_000
 
@@ -86,18 +88,26 @@ class Table:
     skip: set[int] = field(default_factory=set)  # template rows (Excel numbers), never data
     notes: list[Problem] = field(default_factory=list)  # a warning per template row skipped
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {cell key -> plan term}
+    strings: object = field(default=None, repr=False)  # Excel, columnar: the data rows as string columns
 
     def header_of(self, name: str) -> str:
         return self.headers[self.columns[name]]
 
     @property
     def total_rows(self) -> int | None:
+        if self.strings is not None:
+            return self.strings.num_rows
         return None if self._rows is None else max(len(self._rows) - self.header_row, 0)
 
     def chunks(self, size: int = CHUNK) -> Iterator[tuple[list[list], list[int]]]:
         """Yield (rows, row_numbers) for non-empty data rows below the header."""
         if self._rows is not None:
             yield from self._excel_chunks(size)
+            return
+        if self.strings is not None:
+            from .xlsxcols import row_chunks
+
+            yield from row_chunks(self.strings, self.header_row + 1, self.skip, size)
             return
         source = self._csv_rows()
         rows: list[list] = []
@@ -162,13 +172,16 @@ def columns(rows: list[list], width: int) -> list[tuple]:
 
 def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
                plan_key: str = "targets", headerless=None, sheet_option: str | None = None,
-               values: dict[str, dict[str, str]] | None = None) -> Table:
+               values: dict[str, dict[str, str]] | None = None, columnar: bool = False) -> Table:
     """Open a roster file, find its header row and map every field to a column.
 
     `sheet_option`: the plan key that chooses this file's sheet (`targets_sheet`…), if there is one.
 
     `headerless(cell) -> bool`: when no header is found and the first cell of the first non-empty
     row passes it, the file is read as one headerless column mapped to the first field.
+
+    `columnar`: a large xlsx whose cells are all text is parsed into string columns (`strings`)
+    instead of Python rows (the target roster: columnar.py reads it).
     """
     path = Path(path)
     display = display_path(path)
@@ -177,8 +190,14 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
                           problems=[Problem(reason="文件不存在", file=display, code="file_missing")])
     kind, what = sniff(path)
     in_memory = kind != TEXT
-    if kind in (ZIP, OLE2):
-        rows, sheet_name = _excel_sheet(path, display, sheet, fields, sheet_option)
+    wb = open_workbook(path, display) if kind in (ZIP, OLE2) else None
+    strings = _text_columns(path, wb, sheet, fields) if columnar and kind == ZIP else None
+    if strings is not None:
+        rows, sheet_name, strings = strings
+        encoding, in_memory = None, False
+    elif kind in (ZIP, OLE2):
+        rows, sheet_name = excel_sheet(wb, display, sheet, lambda r: _find_header(r, fields) is not None,
+                                       sheet_option)
         encoding = None
     elif kind in (XML2003, HTML):
         rows, sheet_name = markup_sheet(path, display, kind, sheet, lambda r: _find_header(r, fields) is not None)
@@ -201,6 +220,10 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
     table = Table(path, display, sheet_name, head + 1, headers, columns, encoding,
                   rows if in_memory else None, more)
     table.values = {name: {_key(k): v for k, v in m.items()} for name, m in (values or {}).items()}
+    if strings is not None:
+        from .xlsxcols import below
+
+        table.strings = below(strings, head + 1)
     for number, reason in template_rows(rows, head):
         table.skip.add(number)
         table.notes.append(Problem(reason=f"{reason}，已跳过（不作为数据读取）", file=display, sheet=sheet_name,
@@ -208,82 +231,19 @@ def read_table(path: Path, fields: list[FieldSpec], *, sheet: str | None = None,
     return table
 
 
+def _text_columns(path: Path, wb, sheet: str | None, fields: list[FieldSpec]):
+    """(first rows, sheet name, the sheet as string columns) of a large xlsx whose cells are all
+    text and whose header is found where the row path finds it; else None (the row path)."""
+    from . import xlsxcols
 
-
-# -- Excel ----------------------------------------------------------------------------------------
-def _excel_sheet(path: Path, display: str, sheet: str | None, fields: list[FieldSpec],
-                 sheet_option: str | None = None):
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-    try:
-        if path.suffix.lower() in EXCEL_EXT:
-            wb = CalamineWorkbook.from_path(str(path))
-        else:  # a name that is not an Excel one: let calamine tell the format from the content
-            with open(path, "rb") as f:
-                wb = CalamineWorkbook.from_filelike(f)
-    except Exception:
-        try:  # the name lies (an xlsx saved as .xls): read by content
-            with open(path, "rb") as f:
-                wb = CalamineWorkbook.from_filelike(f)
-        except Exception:  # noqa: BLE001
-            wb = None
-    if wb is None:  # noqa: BLE001 - calamine raises several types for broken files
-        why, hint = _not_a_workbook(path)
-        raise InputInvalid(f"{display}：无法读取 Excel 文件：{why}。", hint=hint,
-                           problems=[Problem(reason=f"无法读取 Excel 文件：{why}", file=display)]) from None
-    names = [m.name for m in wb.sheets_metadata 
-             if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
-    if sheet is not None:
-        if sheet not in wb.sheet_names:
-            raise InputInvalid(f"{display}：没有名为「{sheet}」的工作表；现有工作表：{'、'.join(wb.sheet_names)}。",
-                               hint="请改正计划文件中的工作表名（rosters.*_sheet）。",
-                               problems=[Problem(reason=f"没有工作表「{sheet}」", file=display, sheet=sheet)])
-        return _sheet_rows(wb, sheet, display), sheet
-    if not names:
-        raise InputInvalid(f"{display}：工作簿中没有可见的工作表。",
-                           problems=[Problem(reason="没有可见的工作表", file=display)])
-    rows = _sheet_rows(wb, names[0], display)
-    if _find_header(rows, fields) is None and len(names) > 1:
-        others = [n for n in names[1:] if _find_header(_sheet_rows(wb, n, display), fields) is not None]
-        if others:
-            raise InputInvalid(
-                f"{display}：第一个工作表「{names[0]}」中找不到表头；含名录表头的工作表：{'、'.join(others)}。",
-                hint=(f"请在计划文件 rosters 中写明要读的工作表：{sheet_option}: {others[0]}" if sheet_option else
-                      f"请把工作表「{others[0]}」拖到最前面（或删去它前面的工作表）后保存。"),
-                problems=[Problem(reason="第一个工作表中找不到表头", file=display, sheet=names[0])])
-    return rows, names[0]
-
-
-def _not_a_workbook(path: Path) -> tuple[str, str]:
-    """Why an .xlsx file could not be opened, told from its first bytes: (reason, what to do)."""
-    with open(path, "rb") as f:
-        head = f.read(4096)
-    resave = "用 Excel 打开后「另存为」.xlsx 格式再试。"
-    if not head:
-        return "文件是空的（0 字节）", "请重新导出或复制该文件。"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2 container: password-protected .xlsx, or a real .xls
-        with open(path, "rb") as f:
-            if "EncryptionInfo".encode("utf-16-le") in f.read():
-                return "文件设置了打开密码", "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存。"
-        return "文件是旧版 Excel 97-2003 格式或已损坏", "请" + resave
-    if head.startswith(b"PK"):
-        return "文件已损坏或不完整（可能复制、下载未完成）", "请重新导出或复制该文件，或" + resave
-    lower = head.lower()
-    if b"<html" in lower or b"<table" in lower or b"<?xml" in lower:
-        return "文件实际是网页（HTML/XML）格式，只是扩展名为 Excel", "请" + resave
-    if b"\x00" not in head:
-        return "文件实际是文本（CSV）文件，只是扩展名为 Excel", "请把扩展名改为 .csv（计划文件 rosters 中的文件名同样改），或" + resave
-    return "不是 Excel 文件或已损坏", "请" + resave
-
-
-def _sheet_rows(wb, name: str, display: str = "") -> list[list]:
-    try:
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as e:  # noqa: BLE001 - a valid zip whose sheet XML is broken
-        raise InputInvalid(f"{display}：工作表「{name}」已损坏，无法读取（{str(e)[:120]}）。",
-                           hint="请用 Excel 打开该文件（Excel 会提示修复），修复后另存为 .xlsx 再试；或重新导出。",
-                           problems=[Problem(reason="工作表内容已损坏，无法读取", file=display, sheet=name,
-                                             code="sheet_broken")]) from None
+    if path.stat().st_size < xlsxcols.MIN_BYTES or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    name = first_sheet(wb, sheet)
+    data = xlsxcols.load(path, name) if name is not None and xlsxcols.looks_all_text(path, name) else None
+    if data is None:
+        return None
+    rows = xlsxcols.head(data, HEADER_SCAN + TEMPLATE_SCAN + 1)
+    return (rows, name, data) if _find_header(rows, fields) is not None else None
 
 
 # -- CSV ------------------------------------------------------------------------------------------

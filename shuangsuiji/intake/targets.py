@@ -113,11 +113,12 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
     `spec`: the file's settings (sheet, columns, values); by default the plan's `rosters.targets`."""
     spec = spec or plan.rosters.target_file()
     table = read_table(path, target_fields(plan.rosters.columns.targets, spec.columns), sheet=spec.sheet,
-                       plan_key="targets", sheet_option="targets_sheet", values=spec.values)
+                       plan_key="targets", sheet_option="targets_sheet", values=spec.values,
+                       columnar=True)
     rules = _Rules.of(plan)
     problems: list[Problem] = table.notes + _missing_column_warnings(table)
     read = columnar.read_columnar(table, rules, problems, _targets_of, _collapse) if columnar.usable(table) else None
-    if read is not None:  # a large CSV: Arrow columns (columnar.py), the same rows reported
+    if read is not None:  # a large CSV or all-text xlsx: Arrow columns (columnar.py), the same rows reported
         targets, rows_read, collapsed = read
         report(progress, "读取检查对象名录", rows_read, rows_read)
     else:
