@@ -2,13 +2,14 @@
 
 1. The draw over a 1,000,000-entity pool vs `consistent-sampler`'s `sampler` on the same ids
    (take 3 % plus reserves): ratio must be <= 0.5 (issue 12), outputs identical.
-2. freeze + draw end to end from a 200,000-row target xlsx vs python-calamine's parse of that
-   sheet: ratio must be <= 2.5.
+2. (--end-to-end only) freeze + draw from a 200,000-row target xlsx vs python-calamine's parse of
+   that sheet, bound 2.5: our own proxy from before fastexcel. The issue's line (vs fastexcel's
+   parse, bound 2) is bench/bench_xlsx.py; this one is kept for comparisons with earlier figures.
 3. The draw workbook (抽取结果.xlsx: 14 columns, --sheet-rows rows) through sheets.writers.write_xlsx
    vs xlsxwriter alone writing the same cells (no print setup, one format, values pre-escaped):
    the floor any xlsxwriter-based writer pays, in microseconds per cell. Bound 1.25 (our wrapper; 1.33 before the fast cell loop).
 
-Run:  .venv/bin/python bench/bench_draw.py [--rows 200000] [--pool 1000000] [--sheet-rows 30000]
+Run:  .venv/bin/python bench/bench_draw.py [--pool 1000000] [--sheet-rows 30000] [--end-to-end [--rows 200000]]
 Prints `RESULT ...` summary lines (gathered by bench/run.py); exits 1 if a bound is missed.
 Ratios are of median CPU time over --runs interleaved runs (bench/timing.py): a loaded machine
 slows both sides alike and does not report a false failure.
@@ -213,10 +214,12 @@ def main() -> int:
     parser.add_argument("--pool", type=int, default=1_000_000)
     parser.add_argument("--sheet-rows", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--end-to-end", action="store_true", help="also the calamine-based proxy (see 2. above)")
     args = parser.parse_args()
     ok = bench_workbook(args.sheet_rows, args.runs)
     ok = bench_pool(args.pool, args.runs) and ok
-    ok = bench_end_to_end(args.rows, args.runs) and ok
+    if args.end_to_end:
+        ok = bench_end_to_end(args.rows, args.runs) and ok
     return 0 if ok else 1
 
 
