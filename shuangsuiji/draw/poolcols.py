@@ -16,6 +16,8 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
+from ..intake.arrowcols import chunks_of
+from ..intake.cellcols import first_byte_in
 from ..intake.targettable import TargetTable, take_rows
 from .allocation import R_DRAWN, R_INSPECTED, R_NEW, R_NO_RULE, R_SCOPE, R_STATE, Stratum
 
@@ -155,26 +157,11 @@ def _has_break(targets: TargetTable, field: str) -> bool:
 
 
 def _traps(targets: TargetTable, field: str) -> bool:
-    """Does a cell of the column start with a formula character (then chunks go through _escaped)?
-    The first byte of every non-empty cell (the characters are ASCII, so a byte is a character)."""
-    import numpy as np
-    import pyarrow as pa
-
+    """Does a cell of the column start with a formula character (then chunks go through _escaped)?"""
     key = ("trap", field)
     flags = _flags(targets)
     if key not in flags:
-        starts = np.frombuffer(_TRAPS.encode("ascii"), dtype=np.uint8)
-        found = False
-        column = _scanned(targets, field)
-        for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
-            if not len(chunk) or chunk.buffers()[2] is None:
-                continue
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
-            first = offsets[:-1][np.diff(offsets) > 0]
-            if np.isin(np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[first], starts).any():
-                found = True
-                break
-        flags[key] = found
+        flags[key] = bool(first_byte_in(_scanned(targets, field), _TRAPS, empty=False).any())
     return flags[key]
 
 
@@ -191,9 +178,7 @@ def _scanned(targets: TargetTable, field: str):
 
 
 def _data_buffers(column):
-    import pyarrow as pa
-
-    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+    for chunk in chunks_of(column):
         if len(chunk) and chunk.buffers()[2] is not None:
             yield chunk.buffers()[2].to_pybytes()
 

@@ -18,6 +18,7 @@ columnar.py the columnar path of a large CSV (or all-text xlsx) target roster (p
 targets.py's per-row rules) giving targettable.py `TargetTable` (Arrow columns sorted by code,
 a read-only sequence of `Target`: `Rosters.targets` is a list or a TargetTable); codeorder.py
 sorts a large roster's codes by integer keys; utf8check.py checks a large file's encoding with
-Arrow's validator; cellcols.py holds the column forms of cells.py's checks.
+Arrow's validator; cellcols.py holds the column forms of cells.py's checks; arrowcols.py the
+numpy views of Arrow columns they share with draw/poolcols.py.
 targets.py and inspectors.py hold the per-roster rules. Uses core, sheets and plan.
 """

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import sys
 
-from .codeorder import mask
+from .arrowcols import chunk_bytes, chunks_of, mask
 
 SPACES = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())  # what str.strip() strips
 
 
-def byte_table(chars) -> "np.ndarray":
+def byte_table(chars):
+    """A 256-entry numpy bool lookup table, True at the given byte values."""
     import numpy as np
 
     table = np.zeros(256, dtype=bool)
@@ -23,24 +24,14 @@ def byte_table(chars) -> "np.ndarray":
     return table
 
 
-def chunk_bytes(chunk):
-    """(offsets, data) of a string array as numpy views."""
-    import numpy as np
-
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
-    data = chunk.buffers()[2]
-    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, dtype=np.uint8))
-
-
 def first_byte_in(column, starts, *, empty: bool):
     """Per row: does the cell start with one of the ASCII characters `starts` (or is it empty,
     when `empty`)? The first byte of each cell, read in place."""
     import numpy as np
-    import pyarrow as pa
 
     table = byte_table(ord(c) for c in starts)
     parts = []
-    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+    for chunk in chunks_of(column):
         offsets, data = chunk_bytes(chunk)
         nonempty = offsets[1:] > offsets[:-1]
         hit = np.full(len(chunk), empty)
@@ -64,7 +55,7 @@ def untrimmed(column):
     firsts = byte_table(c.encode("utf-8")[0] for c in SPACES)
     lasts = byte_table(c.encode("utf-8")[-1] for c in SPACES)
     parts = []
-    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+    for chunk in chunks_of(column):
         offsets, data = chunk_bytes(chunk)
         nonempty = offsets[1:] > offsets[:-1]
         candidate = np.zeros(len(chunk), dtype=bool)
@@ -86,12 +77,6 @@ def by_value(column, fn):
     if not pa.types.is_dictionary(column.type):
         return fn(column)
     return pa.chunked_array([fn(c.dictionary).take(c.indices) for c in chunks_of(column)])
-
-
-def chunks_of(column):
-    import pyarrow as pa
-
-    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
 
 
 def decoded(column):

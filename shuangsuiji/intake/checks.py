@@ -11,6 +11,7 @@ from pathlib import Path
 from ..core.errors import Problem
 from ..plan.load import LoadedPlan
 from ..sheets.writers import Sheet, write_xlsx
+from .arrowcols import chunks_of
 from .records import REGNO, REGNO13
 from .rosters import Rosters
 from .targettable import TargetTable
@@ -90,15 +91,14 @@ def _column_summary(ts: TargetTable) -> dict:
             "by_industry": count("industry", "（空）")}
 
 
-def _encoded(column) -> tuple[list, "np.ndarray"]:
-    """(distinct values, value code of every row) of an Arrow column, chunked or not."""
+def _encoded(column) -> tuple[list, object]:
+    """(distinct values, numpy value code of every row) of an Arrow column, chunked or not."""
     import numpy as np
-    import pyarrow as pa
 
     values: list = []
     index: dict = {}
     parts = []
-    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+    for chunk in chunks_of(column):
         enc = chunk.dictionary_encode(null_encoding="encode")
         local = np.array([index.setdefault(v, len(index)) for v in enc.dictionary.to_pylist()] or [0], dtype=np.int64)
         parts.append(local[np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)])

@@ -12,7 +12,9 @@ only slower.
 
 from __future__ import annotations
 
-WIDTH = 18  # characters in a key; longer codes have none
+from .arrowcols import CODE_WIDTH, chunks_of, fixed_bytes, mask, mask_int
+
+WIDTH = CODE_WIDTH  # characters in a key; longer codes have none
 
 
 def code_keys(codes, rows=None):
@@ -24,9 +26,8 @@ def code_keys(codes, rows=None):
     import numpy as np
     import pyarrow as pa
 
-    chunks = codes.chunks if isinstance(codes, pa.ChunkedArray) else [codes]
     parts, start = [], 0
-    for chunk in chunks:
+    for chunk in chunks_of(codes):
         end = start + len(chunk)
         if rows is not None:
             lo, hi = np.searchsorted(rows, [start, end])
@@ -99,26 +100,3 @@ def code_order(codes, rows):
     dup[1:] |= same
     dup[:-1] |= same
     return order, dup
-
-
-def fixed_bytes(strings):
-    """The (n, 18) uint8 view of a string array whose every value is 18 bytes (no copy)."""
-    import numpy as np
-
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
-    raw = np.frombuffer(strings.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    return raw.reshape(-1, WIDTH)
-
-
-def mask_int(values):
-    """An Arrow integer array (or chunked array) as a numpy int64 array."""
-    import numpy as np
-
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def mask(values):
-    """An Arrow boolean array (or chunked array) as a numpy bool array."""
-    import numpy as np
-
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from ..core.errors import Problem
 from .cells import Chunk, parse_date
-from .cellcols import by_value, chunks_of, decoded, first_byte_in, untrimmed
-from .codeorder import code_order, fixed_bytes, mask
+from .arrowcols import chunks_of, fixed_bytes, mask
+from .cellcols import by_value, decoded, first_byte_in, untrimmed
+from .codeorder import code_order
 from .codes import valid_uscc_matrix
 from .records import USCC
 from .targettable import TargetTable, constant_column, schema, take_rows, to_arrow
@@ -195,7 +196,7 @@ def _valid_codes(code):
     import pyarrow.compute as pc
 
     parts = []
-    for chunk in (code.chunks if isinstance(code, pa.ChunkedArray) else [code]):
+    for chunk in chunks_of(code):
         ok = np.zeros(len(chunk), dtype=bool)
         shape = mask(pc.and_(pc.equal(pc.binary_length(chunk), 18), pc.string_is_ascii(chunk)))
         if shape.all():
@@ -260,7 +261,6 @@ def _collapsed(holder: list, keep, table, collapse, problems, rows_read: int, ab
     the columns are then made one chunk each (`_single_chunks`), so the pool files gather rows
     with one take per column."""
     import numpy as np
-    import pyarrow as pa
 
     both = holder.pop()
     codes = both.column("credit_code")
@@ -320,7 +320,6 @@ def _new_code(codes, order, dup):
     """In code order: True where a duplicate's code differs from the previous row's (the first row
     of a group that directly follows another group)."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     out = np.zeros(len(order), dtype=bool)

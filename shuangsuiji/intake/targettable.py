@@ -139,8 +139,6 @@ class TargetTable(Sequence):
 
     def targets(self, rows) -> Iterator[Target]:
         """Targets of the given table rows (numpy or list, in the order given), a chunk at a time."""
-        import pyarrow as pa
-
         for start in range(0, len(rows), CHUNK):
             yield from self._make(take_rows(self.table, rows[start:start + CHUNK], self.constant))
 
