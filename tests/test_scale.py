@@ -288,3 +288,24 @@ def test_draw_in_chunks_equals_the_whole_pool_sample(monkeypatch, chunk):
     assert whole[0]["selected"] + whole[0]["reserves"] == [t.id for t in expect]
     assert whole[0]["selected_tickets"] + whole[0]["reserve_tickets"] == [t.ticket for t in expect]
     assert partition.sample_in_chunks(ids, seed, 500, chunk) == sample(ids, seed, 500)  # k beyond the pool
+
+
+def test_read_pool_names_streams_the_wanted_names_as_the_whole_file_parse_gives_them(tmp_path):
+    """Names for the wanted codes only, as read_pool_csv gives them, quoted cells included."""
+    import csv
+    import io
+
+    from shuangsuiji.draw.pool import POOL_HEADERS
+    from shuangsuiji.draw.poolread import read_pool_csv, read_pool_names
+
+    rows = [["低", f"9163010300000{i:05d}", name] for i, name in enumerate(
+        ["平安商店", "甲,乙 商贸", '说"好"的店', "两行\r\n名称", "'=SUM(1)", "普通"])]
+    rows.append(["高", rows[1][1], "同一代码在另一层"])  # a code in two strata: the later line
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([POOL_HEADERS, *rows])
+    path = tmp_path / "pool.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    whole = {c: n for pairs in read_pool_csv(path).values() for c, n in pairs}
+    wanted = [rows[i][1] for i in (1, 2, 3, 4)] + ["916301030000099999"]
+    assert read_pool_names(path, wanted) == {c: whole[c] for c in wanted if c in whole}
+    assert read_pool_names(path, [rows[1][1]]) == {rows[1][1]: "同一代码在另一层"}

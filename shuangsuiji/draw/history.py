@@ -140,7 +140,7 @@ def list_rows(manifest: dict, names: dict[str, str], swaps: list[dict], nature: 
 def verify_list_versions(ws: Workspace) -> Report | None:
     """Each public list version written by a substitution, recomputed from the draw manifest, the
     pool names and the substitutions recorded up to it."""
-    from .poolread import read_pool_csv
+    from .poolread import listed_codes, read_pool_names
 
     entries = ws.ledger().read()
     subs = [e for e in entries if e["kind"] == "substitution" and e["data"].get("list")]
@@ -157,7 +157,7 @@ def verify_list_versions(ws: Workspace) -> Report | None:
         swaps = [x["data"] for x in entries if x["kind"] == "substitution" and x["seq"] <= e["seq"]
                  and x["data"].get("draw_manifest") == e["data"]["draw_manifest"]]
         try:
-            names = {c: n for pairs in read_pool_csv(ws.resolve(manifest["pool_file"])).values() for c, n in pairs}
+            names = read_pool_names(ws.resolve(manifest["pool_file"]), listed_codes(manifest))
         except Exception as err:  # noqa: BLE001 - a broken pool is a failed check, not a crash
             rep.add(False, f"{rel}：池文件无法读取（{getattr(err, 'message', err)}）")
             continue

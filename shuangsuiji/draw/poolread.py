@@ -36,6 +36,30 @@ def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def listed_codes(manifest: dict):
+    """Every code a draw's public list can name: the selected and the reserves of each stratum."""
+    return (code for s in manifest["strata"] for key in ("selected", "reserves") for code in s.get(key, []))
+
+
+def read_pool_names(path: Path, wanted: Iterable[str]) -> dict[str, str]:
+    """credit code -> name as written in the pool file, for the wanted codes only (a code in two
+    strata: the later line). Streaming through the csv module: a province pool (18 M lines) is
+    never held whole, as read_pool_csv would (verify of a 20M draw peaked at 12 GB that way)."""
+    wanted = set(wanted)
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header != POOL_HEADERS:
+            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+        for row in reader:
+            if len(row) != 3:
+                raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
+            if row[1] in wanted:
+                out[row[1]] = row[2]
+    return out
+
+
 def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
     """stratum -> [credit code] from a pool file, in file order: the id column only.
 

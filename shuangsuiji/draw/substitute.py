@@ -84,9 +84,9 @@ def _write_list_version(ws: Workspace, task: Task, manifest: dict, swaps: list[d
     from ..core.fileio import staged_dir, write_bytes_atomic
     from ..sheets.fastxlsx import fast_csv_bytes
     from .history import HISTORY_CSV, LIST_EXTRA, attempts, history_csv_bytes, list_rows
-    from .poolread import read_pool_csv
+    from .poolread import listed_codes, read_pool_names
 
-    names = {c: n for pairs in read_pool_csv(ws.resolve(manifest["pool_file"])).values() for c, n in pairs}
+    names = read_pool_names(ws.resolve(manifest["pool_file"]), listed_codes(manifest))
     rows = list_rows(manifest, names, swaps, nature_text(manifest))
     with staged_dir(folder) as tmp:
         write_bytes_atomic(tmp / PUBLIC_CSV, fast_csv_bytes(PUBLIC_HEADERS + [LIST_EXTRA], rows))

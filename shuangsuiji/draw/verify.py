@@ -131,7 +131,7 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
     import io
 
     from ..sheets.fastxlsx import escaped
-    from .poolread import read_pool_csv
+    from .poolread import listed_codes, read_pool_names
     from .run import PUBLIC_CSV, PUBLIC_HEADERS, TRIAL_PREFIX, nature_text
 
     name = (TRIAL_PREFIX if manifest.get("trial") else "") + PUBLIC_CSV
@@ -142,7 +142,7 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
         return  # in a workspace the ledger check names a missing output
     try:
         rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
-        names = {code: n for pairs in read_pool_csv(pool_path).values() for code, n in pairs}
+        names = read_pool_names(pool_path, listed_codes(manifest))
         nature = nature_text(manifest)
     except (UnicodeDecodeError, csv.Error, InputInvalid, KeyError) as e:
         rep.add(False, f"公示名单 {shown_path(ws, path)} 无法读取：{getattr(e, 'message', e)}")
