@@ -183,7 +183,9 @@ def test_pool_from_columns_equals_the_per_entity_pool(tmp_path):
     from draw_helpers import PLAN
 
     from shuangsuiji.draw.allocation import R_NO_RULE
-    from shuangsuiji.draw.pool import Drawn, build_pool, details_tsv_bytes, pool_csv_bytes
+    from shuangsuiji.core.fileio import sha256_bytes
+    from shuangsuiji.draw.pool import (Drawn, build_pool, details_tsv_bytes, details_tsv_chunks, pool_csv_bytes,
+                                       pool_csv_chunks, write_pool_files)
     from shuangsuiji.intake.targettable import to_arrow
 
     (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")
@@ -211,6 +213,13 @@ def test_pool_from_columns_equals_the_per_entity_pool(tmp_path):
         assert [list(s.pool) for s in cols.strata] == [s.pool for s in rows.strata]
         assert pool_csv_bytes(cols.strata) == pool_csv_bytes(rows.strata)
         assert details_tsv_bytes(cols.strata) == details_tsv_bytes(rows.strata)
+        for size in (1, 7, 64):  # chunk boundaries of the column writers (a province pool has many)
+            assert b"".join(pool_csv_chunks(cols.strata, size)) == pool_csv_bytes(rows.strata)
+            assert b"".join(details_tsv_chunks(cols.strata, size)) == details_tsv_bytes(rows.strata)
+            shas = write_pool_files(cols.strata, tmp_path / "p.csv", tmp_path / "d.tsv", chunk_rows=size)
+            assert (tmp_path / "p.csv").read_bytes() == pool_csv_bytes(rows.strata)
+            assert (tmp_path / "d.tsv").read_bytes() == details_tsv_bytes(rows.strata)
+            assert shas == (sha256_bytes(pool_csv_bytes(rows.strata)), sha256_bytes(details_tsv_bytes(rows.strata)))
         assert sum(len(s.pool) for s in rows.strata) > 0 or task.scope.licence == "没有这种许可证"
     assert rows.strata[-1].name == "（无抽取规则）" and rows.strata[-1].excluded[R_NO_RULE] > 0
 

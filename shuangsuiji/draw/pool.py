@@ -35,7 +35,7 @@ from .allocation import (
     allocate,
     strata_for,
 )
-from .poolcols import PoolView, fill_strata
+from .poolcols import COLUMN_CHUNK_ROWS, PoolView, fill_strata
 
 POOL_HEADERS = ["分层", "统一社会信用代码", "企业名称"]
 
@@ -238,15 +238,17 @@ def write_streamed(path: Path, chunks: Iterable[bytes]) -> str:
     return h.hexdigest()
 
 
-def write_pool_files(strata: list[Stratum], pool_path: Path, details_path: Path) -> tuple[str, str]:
+def write_pool_files(strata: list[Stratum], pool_path: Path, details_path: Path, *,
+                     chunk_rows: int = COLUMN_CHUNK_ROWS) -> tuple[str, str]:
     """Write pool.csv and pool_details.tsv in chunks; return their SHA-256 (the commitment's).
-    Pools from columns (PoolView) write both files from one gather of each chunk of rows."""
+    Pools from columns (PoolView) write both files from one gather of each `chunk_rows` rows
+    (larger than the row writers' chunks: each gather visits the whole table)."""
     drawable = [s for s in strata if s.drawable]
     if not drawable or not all(isinstance(s.pool, PoolView) for s in drawable):
         return (write_streamed(pool_path, pool_csv_chunks(strata)),
                 write_streamed(details_path, details_tsv_chunks(strata)))
     heads = (next(pool_csv_chunks([])), next(details_tsv_chunks([])))
-    pairs = chain([heads], (pair for s in drawable for pair in s.pool.file_chunks(s.name, CHUNK_ROWS)))
+    pairs = chain([heads], (pair for s in drawable for pair in s.pool.file_chunks(s.name, chunk_rows)))
     hashes = (hashlib.sha256(), hashlib.sha256())
 
     def write(tmp_pool: Path) -> None:

@@ -51,7 +51,6 @@ class PoolView(Sequence):
         coded = {f: _dictionary(self.targets, f) for f in fields if f in LOW_CARDINALITY}
         plain = [f for f in fields if coded.get(f) is None]
         table = self.targets.table.select(plain)  # only the columns written
-        size = max(size, MIN_CHUNK)  # fewer, larger gathers: each one visits every chunk of the table
         for start in range(0, len(self.rows), size):
             rows = self.rows[start:start + size]
             part = take_rows(table, rows, self.targets.constant)
@@ -112,7 +111,7 @@ def _detail_lines(part, breaks: dict, traps: dict) -> bytes:
     return lines
 
 
-MIN_CHUNK = 1 << 19  # rows gathered at a time for the pool files (~100 MB of text at most)
+COLUMN_CHUNK_ROWS = 1 << 19  # rows gathered at a time for the pool files (~100 MB of text at most)
 LOW_CARDINALITY = ("entity_type", "industry", "area", "state", "risk")
 
 
