@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from ..intake.arrowcols import chunks_of
+from ..intake.arrowcols import as_text, chunks_of
 from ..intake.cellcols import first_byte_in
 from ..intake.targettable import TargetTable, take_rows
 from .allocation import R_DRAWN, R_INSPECTED, R_NEW, R_NO_RULE, R_SCOPE, R_STATE, Stratum
@@ -101,12 +101,12 @@ def _detail_lines(part, breaks: dict, traps: dict) -> bytes:
     for f in DETAIL_FIELDS:
         col = part.column(f)
         if breaks[f] or traps[f]:
-            col = _text(col)
+            col = as_text(col)
         col = _flat(col) if breaks[f] else col
         cells.append(_escaped(col) if traps[f] or breaks[f] else col)
     lines = _csv_lines(cells, "\t", "\n")
     if lines is None:
-        cells = [_text(c) for c in cells]
+        cells = [as_text(c) for c in cells]
         lines = _joined([*(x for c in cells for x in (c, "\t"))][:-1] + ["\n"])
     return lines
 
@@ -131,18 +131,9 @@ def _dictionary(targets: TargetTable, field: str):
     return flags[key]
 
 
-def _text(col):
-    """A dictionary-coded column as plain text (other columns unchanged)."""
-    import pyarrow as pa
-
-    return col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
-
-
 def _flags(targets: TargetTable) -> dict:
-    """Per-table cache of the column checks below (computed once per column, not per chunk)."""
-    if not hasattr(targets, "_pool_flags"):
-        targets._pool_flags = {}
-    return targets._pool_flags
+    """The table's cache of the column checks and codes below (once per column, not per chunk)."""
+    return targets.derived
 
 
 def _has_break(targets: TargetTable, field: str) -> bool:
@@ -192,7 +183,7 @@ def _csv_lines(columns, delimiter: str, eol: str) -> bytes | None:
         return b""
     buf = pa.BufferOutputStream()
     # dictionary codes decoded first and large batches: twice as fast as the writer's defaults
-    columns = [_text(c) for c in columns]
+    columns = [as_text(c) for c in columns]
     try:
         pcsv.write_csv(pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), buf,
                        write_options=pcsv.WriteOptions(include_header=False, delimiter=delimiter,

@@ -43,3 +43,10 @@ def fixed_bytes(strings):
     """The (n, 18) uint8 view of a string array whose every value is 18 bytes (no copy)."""
     offsets, data = chunk_bytes(strings)
     return data[offsets[0]:offsets[-1]].reshape(-1, CODE_WIDTH)
+
+
+def as_text(values):
+    """A dictionary-coded array or column decoded to text; anything else unchanged."""
+    import pyarrow as pa
+
+    return values.cast(values.type.value_type) if pa.types.is_dictionary(values.type) else values

@@ -77,12 +77,3 @@ def by_value(column, fn):
     if not pa.types.is_dictionary(column.type):
         return fn(column)
     return pa.chunked_array([fn(c.dictionary).take(c.indices) for c in chunks_of(column)])
-
-
-def decoded(column):
-    """A dictionary-coded column as plain text (any other column unchanged)."""
-    import pyarrow as pa
-
-    if not pa.types.is_dictionary(column.type):
-        return column
-    return pa.chunked_array([c.cast(pa.string()) for c in chunks_of(column)], type=pa.string())

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from ..core.errors import Problem
 from .cells import Chunk, parse_date
-from .arrowcols import chunks_of, fixed_bytes, mask
-from .cellcols import by_value, decoded, first_byte_in, untrimmed
+from .arrowcols import as_text, chunks_of, fixed_bytes, mask
+from .cellcols import by_value, first_byte_in, untrimmed
 from .codeorder import code_order
 from .codes import valid_uscc_matrix
 from .records import USCC
@@ -108,7 +108,7 @@ def _plain_table(table, rules, problems: list[Problem], targets_of):
         rows = [list(r) for r in zip(*(c.to_pylist() for c in got.columns))]
         odd += targets_of(Chunk(table, rows, numbers.take(part).to_pylist(), problems), rules)
 
-    text = {f: (decoded(col[f]) if f in col else _constant("", n))
+    text = {f: (as_text(col[f]) if f in col else _constant("", n))
             for f in ("entity_type", "industry", "address", "legal_rep", "phone", "reg_authority", "area")}
     clean = pa.table({"credit_code": code, "name": name, "code_kind": _constant(USCC, n),
                       **text, "state": state, "drawable": drawable, "established": dates["established"],

@@ -104,6 +104,7 @@ class TargetTable(Sequence):
 
         self.table = table
         self.constant = constant or {}  # fields with one value in every row (absent from the file)
+        self.derived: dict = {}  # what later stages compute once per table (draw/poolcols.py's checks, codes)
         self.order = np.arange(table.num_rows, dtype=np.int64) if order is None else order
         self.file, self.sheet = file, sheet
 
