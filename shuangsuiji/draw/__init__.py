@@ -5,7 +5,7 @@ commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, e
 - readiness.py  `run_check` (`ssj check`: rosters plus a preview of each task with the freeze's rules)
 - allocation.py strata and takes; pool.py who is drawable and the pool files, written in chunks
                 while hashed; poolread.py reads them back by column and by position
-                (`read_pool_ids`, `pool_positions`, `read_details`); poolcols.py the
+                (`read_pool_ids`, `pool_positions`, `read_details`, `read_pool_names`); poolcols.py the
                 same pool from a TargetTable's columns (`PoolView`: row indices, files from columns);
                 officers.py eligible officers; freeze.py the commitment (`freeze_from_plan`,
                 `load_commitment`)
