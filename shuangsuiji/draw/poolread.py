@@ -8,7 +8,6 @@ The writers, and the format, are in pool.py.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from itertools import compress, count, islice
 from operator import methodcaller
@@ -20,20 +19,24 @@ from .pool import POOL_HEADERS
 
 def read_pool_csv(path: Path) -> dict[str, list[tuple[str, str]]]:
     """stratum -> [(credit code, name as written in the file)] from a pool file, in file order."""
-    return _parse_pool(Path(path).read_bytes().decode("utf-8-sig"), path)
-
-
-def _parse_pool(text: str, path) -> dict[str, list[tuple[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header != POOL_HEADERS:
-        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
     out: dict[str, list[tuple[str, str]]] = {}
-    for row in reader:
-        if len(row) != 3:
-            raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
-        out.setdefault(row[0], []).append((row[1], row[2]))
+    for stratum, code, name in _pool_rows(path):
+        out.setdefault(stratum, []).append((code, name))
     return out
+
+
+def _pool_rows(path: Path):
+    """(stratum, code, name) of every line of a pool file, streaming through the csv module (quoted
+    cells may hold commas and line breaks); a wrong header or a line without 3 cells is named."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header != POOL_HEADERS:
+            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
+        for row in reader:
+            if len(row) != 3:
+                raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
+            yield row
 
 
 def listed_codes(manifest: dict):
@@ -46,18 +49,7 @@ def read_pool_names(path: Path, wanted: Iterable[str]) -> dict[str, str]:
     strata: the later line). Streaming through the csv module: a province pool (18 M lines) is
     never held whole, as read_pool_csv would (verify of a 20M draw peaked at 12 GB that way)."""
     wanted = set(wanted)
-    out: dict[str, str] = {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header != POOL_HEADERS:
-            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-        for row in reader:
-            if len(row) != 3:
-                raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
-            if row[1] in wanted:
-                out[row[1]] = row[2]
-    return out
+    return {code: name for _, code, name in _pool_rows(path) if code in wanted}
 
 
 def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
@@ -72,15 +64,8 @@ def read_pool_ids(path: Path, *, block: int = 1 << 24) -> dict[str, list[str]]:
     if out is not None:
         return out
     out = {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header != POOL_HEADERS:
-            raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-        for row in reader:
-            if len(row) != 3:
-                raise InputInvalid(f"池文件 {path} 第{reader.line_num}行应有 3 列。")
-            out.setdefault(row[0], []).append(row[1])
+    for stratum, code, _ in _pool_rows(path):
+        out.setdefault(stratum, []).append(code)
     return out
 
 
