@@ -150,3 +150,102 @@ def test_a_sheet_longer_than_a_worksheet_continues_on_further_sheets(tmp_path, m
         got += [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     assert got == rows
     assert [c.value for c in wb["抽取说明"][3]] == ["a", "b"]
+
+
+# --- xlsxrows.RowWriter: data rows written as XML in blocks, byte for byte what xlsxwriter writes ---
+
+class Count(int):
+    """An int subclass (written as a number, through the slow branch)."""
+
+
+TRICKY_TEXT = [
+    "a&b", "<b>", "x > y", "&amp;", "_x0041_", "a_x00e9_b", "_X0041_", "_x004_", "\x01ctrl", "bell\x07", "\x1f",
+    " lead", "trail ", "\u3000全角空格", "\xa0nbsp\xa0", "tab\tin", "line\n", "中\n文", "\x0b", "\x0c分页",
+    "a" * 16383, "b" * 16384, "长" * 20000, "😀" * 17000, "x" * 40000, "=1+1", "-", "@", "'", "\"quoted\"",
+    "<r><t>rich</t></r>x", "普通名称", "91630103MA7XXXXX1X",
+]
+NUMBERS = [0, -0.0, 1e-300, 1 / 3, 2 ** 70, -5, 1e20, 123456789.125, Count(7), True, False]
+
+
+def _tricky_sheets():
+    rows = []
+    for i, text in enumerate(TRICKY_TEXT):
+        n = NUMBERS[i % len(NUMBERS)]
+        when = [date(2026, 5, 6), datetime(2026, 5, 6, 9, 30, 15), None, "2026-05-06"][i % 4]
+        rows.append([text, n, when, Decimal("2.50") if i % 5 == 0 else text[:3], "", Name(text[:5])])
+    rows.insert(0, [None, None, None, None, None, None])  # a first data row without cells
+    rows.insert(3, [])
+    return [
+        Sheet("怪", ["文本", "数", "日期", "其他", "录入", "子类"], rows, title="边界", text_columns=[0],
+              date_columns=[2], wrap_columns=[3], protect=True, entry_columns=[4], extra_rows=3),
+        Sheet("无格式", ["a", "b"], [[t, t] for t in TRICKY_TEXT[:12]] + [[None, ""], ["", None]]),
+    ]
+
+
+def test_row_writer_writes_what_xlsxwriter_writes_for_adversarial_cells(tmp_path, monkeypatch):
+    from shuangsuiji.sheets.xlsxrows import RowWriter
+
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(tmp_path / "probe.xlsx"), {"constant_memory": True})
+    assert RowWriter.usable(wb.add_worksheet())  # the fast path is the one in use
+    wb.close()
+
+    sheets = [s for s in _tricky_sheets()]
+    for s in sheets:  # the one deliberate difference is tested separately below
+        s.rows[:] = [[v for v in row if not (isinstance(v, str) and v.startswith("<r>") and v.endswith("</r>"))]
+                     for row in s.rows]
+    fast = _xml(writers.write_xlsx(tmp_path / "fast.xlsx", sheets))
+    monkeypatch.setattr(writers, "_write_rows", _reference_rows)
+    plain = _xml(writers.write_xlsx(tmp_path / "plain.xlsx", sheets))
+    assert sorted(fast) == sorted(plain)
+    assert [n for n in fast if fast[n] != plain[n]] == []
+    sheet1 = fast["xl/worksheets/sheet1.xml"].decode()
+    for piece in ["a&amp;b", "&lt;b&gt;", "_x005F_x0041_", "_x0001_ctrl", 't xml:space="preserve"> lead',
+                  "<v>1E+20</v>", "<v>1.180591620717411E+21</v>"]:
+        assert piece in sheet1
+
+
+def test_the_per_cell_loop_still_writes_the_same_file(tmp_path, monkeypatch):
+    """Where xlsxwriter lacks what RowWriter uses, writers.py falls back to its per-cell loop."""
+    from shuangsuiji.sheets.xlsxrows import RowWriter
+
+    sheets = _sheets() + _tricky_sheets()[1:]
+    monkeypatch.setattr(RowWriter, "usable", classmethod(lambda cls, ws: False))
+    slow = _xml(writers.write_xlsx(tmp_path / "slow.xlsx", sheets))
+    monkeypatch.undo()
+    fast = _xml(writers.write_xlsx(tmp_path / "fast.xlsx", sheets))
+    assert [n for n in fast if fast[n] != slow[n]] == []
+
+
+def test_row_writer_refuses_nan_as_xlsxwriter_does(tmp_path, monkeypatch):
+    import pytest
+
+    sheet = Sheet("数", ["值"], [[1.5], [float("nan")]])
+    with pytest.raises(TypeError, match="NAN/INF"):
+        writers.write_xlsx(tmp_path / "fast.xlsx", [sheet])
+    monkeypatch.setattr(writers, "_write_rows", _reference_rows)
+    with pytest.raises(TypeError, match="NAN/INF"):
+        writers.write_xlsx(tmp_path / "plain.xlsx", [sheet])
+
+
+def test_a_text_shaped_like_rich_text_xml_reads_back_as_written(tmp_path):
+    """xlsxwriter pastes "<r>…</r>" into the sheet as raw XML (an unreadable workbook for a name
+    like "<r>某公司</r>"); RowWriter escapes it like any text."""
+    names = ["<r>某公司</r>", "<r><t>x</t></r>", "<r></r>"]
+    path = writers.write_xlsx(tmp_path / "r.xlsx", [Sheet("名单", ["名称", "序号"], [[n, i] for i, n in enumerate(names)])])
+    ws = load_workbook(path)["名单"]
+    assert [ws.cell(r, 1).value for r in range(2, 5)] == names
+    from python_calamine import CalamineWorkbook
+
+    got = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("名单").to_python()
+    assert [row[0] for row in got[1:]] == names
+
+
+def test_tricky_cells_read_back_as_written(tmp_path):
+    """Read back by calamine (which, like Excel, undoes the _xHHHH_ escapes; openpyxl does not)."""
+    from python_calamine import CalamineWorkbook
+
+    sheet = _tricky_sheets()[1]
+    path = writers.write_xlsx(tmp_path / "t.xlsx", [sheet])
+    got = [row[0] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("无格式").to_python()[1:13]]
+    assert got == [escape_cell(t) for t in TRICKY_TEXT[:12]]

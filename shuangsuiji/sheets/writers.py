@@ -26,6 +26,7 @@ from pathlib import Path
 from ..core.fileio import write_bytes_atomic, write_with
 from .base import (FORMULA_FIRST, HEADER_FILL, PORTRAIT_WIDTH, Chart, Dropdown, Sheet, _text, display_width,
                    escape_cell)
+from .xlsxrows import RowWriter
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence], encoding: str = "utf-8-sig") -> bytes:
@@ -292,8 +293,12 @@ def _write_rows(ws, fmts: _Formats, sheet: Sheet, r: int, widths: list[int], col
     date, wrapped or entry column. The hot loop of a large workbook (over a million cells on a
     province draw): the common types inline, the rest in `_write_other`."""
     ncols = len(col_fmt)
-    write_string, write_number, write_blank = _cell_writers(ws)
     blank_ok = [kinds[c] != "general" or c in entry or c in wrap for c in range(ncols)]
+    if RowWriter.usable(ws):  # the same bytes, ~10x faster (xlsxrows.py)
+        height = (lambda row: _row_height(row, wrap, widths)) if wrap else None
+        return RowWriter(ws, col_fmt, blank_ok, lambda c: fmts.get("date", c in wrap, c in entry),
+                         height).write(sheet.rows, r)
+    write_string, write_number, write_blank = _cell_writers(ws)
     traps = FORMULA_FIRST
     for row in sheet.rows:
         r += 1
