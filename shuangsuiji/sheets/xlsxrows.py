@@ -33,6 +33,7 @@ from datetime import date, datetime
 from .base import FORMULA_FIRST, escape_cell
 
 BLOCK = 2048  # rows formatted per write
+MAX_PLAIN = 16383  # a longer text may exceed Excel's 32,767 UTF-16 units: xlsxwriter's check runs
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")  # what xlsxwriter would change
 
 
@@ -84,60 +85,77 @@ class RowWriter:
         ws._write_single_row(r + 1)  # flush the rows xlsxwriter holds (the header), as its next write would
         last_cell_row = None
         for start in range(0, len(rows), BLOCK):
-            parts: list[str] = []
-            for row in rows[start:start + BLOCK]:
-                r += 1
-                if self._row(parts, row, r):
-                    last_cell_row = r
-            ws.fh.write("".join(parts))
+            block = rows[start:start + BLOCK]
+            text, last = self._block(block, r)
+            ws.fh.write(text)
+            r += len(block)
+            if last is not None:
+                last_cell_row = last
         if self.used:
-            ws._check_dimensions(last_cell_row if last_cell_row is not None else r, min(self.used))
-            ws._check_dimensions(last_cell_row if last_cell_row is not None else r, max(self.used))
+            ws._check_dimensions(last_cell_row, min(self.used))
+            ws._check_dimensions(last_cell_row, max(self.used))
         ws.previous_row = r + 1  # the next row xlsxwriter writes starts a new row element
         return r
 
-    def _row(self, parts: list[str], row: Sequence, r: int) -> bool:
-        """Append row `r`'s XML to `parts`; True if it has cells."""
+    def _block(self, rows: Sequence[Sequence], r: int) -> tuple[str, int | None]:
+        """Rows r+1, r+2, ... as XML, and the last of them with a cell (None if none has).
+
+        The hot loop: one f-string a cell. A text is plain (written as it is) when it is all
+        letters and digits (str.isalnum, fast: most codes and names), else when `_SPECIAL`, the
+        edges and the length say so; otherwise xlsxwriter's escaping runs (`_special_text`)."""
         ws = self.ws
-        height = self.height(row) if self.height is not None else None
-        if height:
-            ws.set_row(r, height)
-        n = str(r + 1)
-        cells: list[str] = []
-        ncols = len(self.col_fmt)
-        c = 0
-        for v in row:
-            if c == ncols:
-                break
-            t = type(v)
-            if t is str:
-                if v:
-                    if v[0] in FORMULA_FIRST:
-                        v = "'" + v
-                    if _SPECIAL.search(v) or v[0].isspace() or v[-1].isspace() or len(v) > 16383:
-                        cells.append(self._special_text(c, n, v))
-                    else:
-                        mid = self._text[c] or self._text_mid(c)
-                        cells.append(f"{self.refs[c]}{n}{mid}{v}</t></is></c>")
-                elif self.blank_ok[c]:
-                    cells.append(f"{self.refs[c]}{n}{self._blank[c] or self._blank_tail(c)}")
-            elif t is int or t is float:
-                cells.append(self._number_cell(c, n, v))
+        parts: list[str] = []
+        append = parts.append
+        refs, text, blank, blank_ok = self.refs, self._text, self._blank, self.blank_ok
+        ncols = len(refs)
+        special = _SPECIAL.search
+        traps = FORMULA_FIRST
+        height = self.height
+        row_info = ws.row_info
+        last = None
+        for row in rows:
+            r += 1
+            if height is not None:
+                h = height(row)
+                if h:
+                    ws.set_row(r, h)
+            n = str(r + 1)
+            at = len(parts)
+            append("")  # the row tag, once the row is known to have a cell
+            c = 0
+            for v in row:
+                if c == ncols:
+                    break
+                t = type(v)
+                if t is str:
+                    if v:
+                        if v[0] in traps:
+                            v = "'" + v
+                        if (v.isalnum() and len(v) <= MAX_PLAIN) or not (
+                                special(v) or v[0].isspace() or v[-1].isspace() or len(v) > MAX_PLAIN):
+                            append(f"{refs[c]}{n}{text[c] or self._text_mid(c)}{v}</t></is></c>")
+                        else:
+                            append(self._special_text(c, n, v))
+                    elif blank_ok[c]:
+                        append(f"{refs[c]}{n}{blank[c] or self._blank_tail(c)}")
+                elif t is int or t is float:
+                    append(self._number_cell(c, n, v))
+                else:
+                    cell = self._other(c, n, v)
+                    if cell:
+                        append(cell)
+                c += 1
+            while c < ncols:
+                if blank_ok[c]:
+                    append(f"{refs[c]}{n}{blank[c] or self._blank_tail(c)}")
+                c += 1
+            if len(parts) > at + 1:
+                parts[at] = _render(ws, r, row_info[r]) if r in row_info else f'<row r="{n}">'
+                append("</row>")
+                last = r
             else:
-                cell = self._other(c, n, v)
-                if cell:
-                    cells.append(cell)
-            c += 1
-        while c < ncols:
-            if self.blank_ok[c]:
-                cells.append(f"{self.refs[c]}{n}{self._blank[c] or self._blank_tail(c)}")
-            c += 1
-        if cells:
-            parts.append(_render(ws, r, ws.row_info[r]) if r in ws.row_info else f'<row r="{n}">')
-            parts.extend(cells)
-            parts.append("</row>")
-            return True
-        return False  # as in xlsxwriter's constant-memory mode, a row without cells is not written
+                del parts[at]  # as in xlsxwriter's constant-memory mode, a row without cells is not written
+        return "".join(parts), last
 
     def _text_mid(self, c: int) -> str:
         self.used.add(c)
@@ -188,7 +206,7 @@ class RowWriter:
             v = escape_cell(str(v))
         if v is None or v == "":
             return f"{self.refs[c]}{n}{self._blank[c] or self._blank_tail(c)}" if self.blank_ok[c] else None
-        if _SPECIAL.search(v) or v[0].isspace() or v[-1].isspace() or len(v) > 16383:
+        if _SPECIAL.search(v) or v[0].isspace() or v[-1].isspace() or len(v) > MAX_PLAIN:
             return self._special_text(c, n, v)
         return f"{self.refs[c]}{n}{self._text[c] or self._text_mid(c)}{v}</t></is></c>"
 
