@@ -185,3 +185,57 @@ def test_column_the_plan_needs_missing_fails_with_close_names(invoke, tmp_path):
     found = [p for e in body["errors"] for p in e.get("problems", []) if p.get("code") == "column_needed"]
     assert found and "信用风险分类" in found[0]["reason"] and "最接近的是：信用风险分类结论" in found[0]["reason"]
     assert "T01 按信用风险分类分层抽取" in found[0]["reason"]
+
+
+def _directed_plan(folder: Path, targets: str) -> Path:
+    from factories import PLAN, plan_file
+
+    text = PLAN.format(targets=targets, inspectors="inspectors.xlsx", rosters_extra="", neighbour="").replace(
+        "    items: [SX01]\n", "    items: [SX01]\n    scope:\n      directed: true\n      entity_types: [个体工商户]\n")
+    return plan_file(folder, text=text)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("columnar_path", [False, True])
+def test_empty_type_under_a_type_filter_is_warned_with_count_and_rows(tmp_path, monkeypatch, columnar_path):
+    """A directed task filtering on 市场主体类型: an entity whose type cell is empty can never match,
+    so it silently falls out of scope. `ssj check` warns: how many, which task, which rows."""
+    from factories import TARGET_HEADERS, officers_file, write_csv
+
+    from shuangsuiji.draw.readiness import run_check
+    from shuangsuiji.intake import columnar
+
+    monkeypatch.setattr(columnar, "MIN_BYTES", 0 if columnar_path else 1 << 62)
+    rows = [target(i, 市场主体类型="个体工商户") for i in range(1, 15)]
+    for i in (3, 7, 8, 9, 10, 11, 12, 13, 14, 2, 5, 6):  # 12 empty, listed out of row order
+        rows[i - 1] = target(i, 市场主体类型="")
+    rows.append(target(15, 市场主体类型="企业"))  # a type outside the filter: not a gap
+    write_csv(tmp_path / "targets.csv", [TARGET_HEADERS, *rows])
+    officers_file(tmp_path, [officer(1), officer(2)])
+    plan = _directed_plan(tmp_path, "targets.csv")
+    report = run_check(plan, tmp_path / "out")
+    assert report.usable  # a warning: the data can still be used
+    found = [p for p in report.problems if p.code == "filter_cell_empty"]
+    assert len(found) == 1
+    p = found[0]
+    assert p.severity == "warning" and p.column == "市场主体类型" and p.row == 3  # first empty row (header is row 1)
+    assert "为空的检查对象有 12 家" in p.reason and "第 3、4、6、7、8、9、10、11、12、13 行等" in p.reason
+    assert "任务 T01 按市场主体类型定向筛选" in p.reason
+    listed = problem_rows(tmp_path / "out" / "问题清单.xlsx")
+    assert any(r["列"] == "市场主体类型" and "12 家" in r["问题"] and r["严重程度"] == "警告" for r in listed)
+
+
+def test_empty_type_without_a_type_filter_is_not_warned(tmp_path):
+    from factories import TARGET_HEADERS, officers_file, write_csv
+
+    from shuangsuiji.draw.readiness import run_check
+
+    rows = [target(1, 市场主体类型=""), target(2)]
+    write_csv(tmp_path / "targets.csv", [TARGET_HEADERS, *rows])
+    officers_file(tmp_path, [officer(1), officer(2)])
+    from factories import plan_file
+
+    report = run_check(plan_file(tmp_path, targets="targets.csv"), tmp_path / "out")
+    assert not [p for p in report.problems if p.code == "filter_cell_empty"]

@@ -46,7 +46,7 @@ def run_check(plan_path: Path, out_dir: Path, *, progress=None) -> CheckReport:
     except InputInvalid as e:
         return _plan_rejected(plan_path, out_dir, e)
     rosters = collect_rosters(lp, progress=progress)
-    rosters.problems += needed_columns(lp, rosters)
+    rosters.problems += needed_columns(lp, rosters) + empty_filter_cells(lp, rosters)
     usable = not rosters.errors()
     data = {"plan": _plan_data(lp), "usable": usable, "files": file_summaries(rosters),
             "targets": target_summary(rosters), "inspectors": inspector_summary(lp, rosters),
@@ -102,6 +102,58 @@ def needed_columns(lp: LoadedPlan, rosters) -> list[Problem]:
                    + f"。请改表头，或在计划 rosters.columns.targets 中写 `{name}: [您的表头名]`",
             file=rep.file, sheet=rep.sheet, column=TARGET_COLUMNS[name][0], code="column_needed"))
     return out
+
+
+FILTERED = {"entity_type": "市场主体类型", "industry": "行业", "area": "属地监管所"}
+EXAMPLE_ROWS = 10
+
+
+def empty_filter_cells(lp: LoadedPlan, rosters) -> list[Problem]:
+    """A warning per column a directed task filters on (type, industry, area) whose cell is empty
+    for some targets: those entities can never match the filter, so they silently fall out of the
+    task's scope. Says how many, which tasks, and the first rows (as Excel numbers them)."""
+    rep = rosters.by_role.get("targets")
+    if rep is None or rep.file is None or not len(rosters.targets):
+        return []
+    tasks: dict[str, list[str]] = {}
+    for t in lp.plan.tasks:
+        for name, on in (("entity_type", t.scope.entity_types), ("industry", t.scope.industries),
+                         ("area", t.scope.areas)):
+            if on and t.scope.directed and name in rep.column_map:
+                tasks.setdefault(name, []).append(t.id)
+    out = []
+    for name, ids in tasks.items():
+        count, rows = _empty_rows(rosters.targets, name)
+        if not count:
+            continue
+        label = FILTERED[name]
+        shown = "、".join(str(r) for r in rows) + " 行" + ("等" if count > len(rows) else "")
+        out.append(Problem(
+            reason=f"「{label}」为空的检查对象有 {count} 家（第 {shown}）；任务 {'、'.join(ids)} 按{label}定向筛选，"
+                   f"这些主体不会进入抽取范围。如它们属于范围，请在名录中补全「{label}」后重新运行 ssj check",
+            file=rep.file, sheet=rep.sheet, row=rows[0], column=label, code="filter_cell_empty", severity="warning"))
+    return out
+
+
+def _empty_rows(targets, field: str) -> tuple[int, list[int]]:
+    """(targets whose `field` is empty, the first EXAMPLE_ROWS of their Excel rows, ascending)."""
+    from ..intake.targettable import TargetTable
+
+    if not isinstance(targets, TargetTable):
+        rows = sorted(t.source.row for t in targets if not getattr(t, field))
+        return len(rows), rows[:EXAMPLE_ROWS]
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if field in targets.constant:
+        empty_at = targets.order if not targets.constant[field] else targets.order[:0]
+    else:
+        empty = np.asarray(pc.equal(targets.table.column(field), "").to_numpy(zero_copy_only=False), dtype=bool)
+        empty_at = targets.order[empty[targets.order]]
+    if not len(empty_at):
+        return 0, []
+    rows = np.sort(np.asarray(targets.table.column("row").take(empty_at).to_numpy(zero_copy_only=False)))
+    return len(empty_at), [int(r) for r in rows[:EXAMPLE_ROWS]]
 
 
 def _plan_rejected(plan_path: Path, out_dir: Path, e: InputInvalid) -> CheckReport:
