@@ -260,3 +260,70 @@ def test_unknown_field_in_file_settings_is_reported(tmp_path):
     r = collect_rosters(load_plan(plan))
     bad = [p for p in r.problems if p.code == "plan_invalid"]
     assert len(bad) == 1 and "「expret」未知" in bad[0].reason and bad[0].severity == "error"
+
+
+def _formula_roster(path, cached: bool):
+    """Targets whose 企业名称 cells 2 and 4 are formulas: without a stored result (as openpyxl
+    writes them, like some exporters) or with one (as Excel, here xlsxwriter, saves them)."""
+    rows = [target(i) for i in range(1, 6)]
+    name_col = TARGET_HEADERS.index("企业名称")
+    if cached:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("名录")
+        ws.write_row(0, 0, TARGET_HEADERS)
+        for r, row in enumerate(rows, 1):
+            for c, v in enumerate(row):
+                if c == name_col and r in (2, 4):
+                    ws.write_formula(r, c, f'="西宁测试"&"{r}号"', None, f"西宁测试{r}号")
+                elif v is not None:
+                    ws.write(r, c, v.isoformat() if hasattr(v, "isoformat") else v)
+        wb.close()
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名录"
+    ws.append(TARGET_HEADERS)
+    for r, row in enumerate(rows, 1):
+        if r in (2, 4):
+            row = list(row)
+            row[name_col] = f'="西宁测试"&"{r}号"'
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_formulas_without_stored_results_are_named_as_the_cause(tmp_path):
+    """A program-written workbook whose name cells are formulas without results: calamine reads
+    them empty (Excel, recalculating, shows names). The rows are rejected as before, and one
+    warning says why and what to do, with the cells."""
+    _formula_roster(tmp_path / "targets.xlsx", cached=False)
+    officers_file(tmp_path, [officer(1)])
+    rosters = collect_rosters(load_plan(plan_file(tmp_path)))
+    probs = rosters.by_role["targets"].problems
+    empty = [p for p in probs if p.reason == "企业名称为空"]
+    assert sorted(p.row for p in empty) == [3, 5]
+    note = [p for p in probs if p.code == "formula_without_value"]
+    assert len(note) == 1 and note[0].severity == "warning"
+    assert "有 2 个公式单元格没有保存计算结果（如 B3、B5）" in note[0].reason
+    assert "用 Excel 或 WPS 打开该文件并保存" in note[0].reason and note[0].sheet == "名录"
+
+
+def test_formulas_with_stored_results_read_as_their_results(tmp_path):
+    _formula_roster(tmp_path / "targets.xlsx", cached=True)
+    officers_file(tmp_path, [officer(1)])
+    rosters = collect_rosters(load_plan(plan_file(tmp_path)))
+    assert not rosters.by_role["targets"].problems
+    names = sorted(t.name for t in rosters.targets)
+    assert "西宁测试2号" in names and "西宁测试4号" in names
+
+
+def test_empty_cells_without_formulas_give_no_formula_note(tmp_path):
+    targets_file(tmp_path, [target(1), target(2, 企业名称="")])
+    officers_file(tmp_path, [officer(1)])
+    probs = collect_rosters(load_plan(plan_file(tmp_path))).by_role["targets"].problems
+    assert [p.reason for p in probs if p.row == 4 or p.row == 3] == ["企业名称为空"]
+    assert not [p for p in probs if p.code == "formula_without_value"]

@@ -8,7 +8,8 @@ SpreadsheetML 2003, HTML table or CSV (formats.py `sniff`). Gives out: rosters.p
 tables.py `read_table`, `FieldSpec`, `display_path` (header detection, encodings, Excel row
 numbers); workbooks.py the Excel workbook and the sheet to read (python-calamine, cells typed);
 xlsxcols.py a large xlsx target roster whose cells are all text, parsed once by fastexcel into
-string columns (else the typed row path); formats.py what a file really is and the SpreadsheetML/HTML readers; templates.py
+string columns (else the typed row path); formulas.py names formula cells saved without a result
+(read as empty) when rows came out empty; formats.py what a file really is and the SpreadsheetML/HTML readers; templates.py
 the instruction and example rows of office templates (skipped with a warning); cells.py
 `parse_date` and the column converters (with the plan's `values:` maps); inspectors.py
 `read_inspectors`, `read_inspector_files`, `inspector_roles`, `neighbour_roles` (several files

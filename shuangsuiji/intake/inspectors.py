@@ -15,6 +15,7 @@ from ..plan.model import Plan
 from ..plan.rosters import RosterFile
 from . import cells
 from .cells import Chunk
+from .formulas import formula_note
 from .records import Inspector, RosterReport, Source
 from .tables import FieldSpec, Table, read_table
 
@@ -82,6 +83,7 @@ def read_inspectors(path: Path, plan: Plan, *, department: str | None = None,
         rows_read += len(rows)
     out = unique_ids(out, problems, _id_header(table))
     problems.sort(key=lambda p: p.row or 0)
+    problems += formula_note(path, table.sheet, table.display, problems)
     rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(out), problems=problems,
                        column_map={k: table.headers[i] for k, i in table.columns.items()})
     return InspectorIntake(out, rep, problems, aliases)

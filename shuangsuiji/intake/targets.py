@@ -18,6 +18,7 @@ from ..plan.rosters import RosterFile
 from . import cells, columnar
 from .cells import Chunk
 from .codes import check_column, code_kind, excel_shows, number_cell_reason, problem_code
+from .formulas import formula_note
 from .records import RosterReport, Source, Target
 from .tables import FieldSpec, read_table
 from .targettable import TargetTable
@@ -124,6 +125,7 @@ def read_targets(path: Path, plan: Plan, *, progress=None, spec: RosterFile | No
     else:
         targets, rows_read, collapsed = _rows(table, rules, problems, progress)
     problems.sort(key=lambda p: p.row or 0)
+    problems += formula_note(path, table.sheet, table.display, problems)
     rep = RosterReport(table.display, table.sheet, rows_read=rows_read, accepted=len(targets),
                        problems=problems, duplicates_collapsed=collapsed,
                        column_map={k: table.headers[i] for k, i in table.columns.items()},

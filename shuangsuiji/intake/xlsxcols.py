@@ -82,7 +82,7 @@ def looks_all_text(path, sheet: str) -> bool:
     Never decides what is read: a typed cell further down is found by `load`."""
     try:
         with zipfile.ZipFile(path) as zf:
-            part = _sheet_part(zf, sheet)
+            part = sheet_part(zf, sheet)
             if part is None:
                 return True
             with zf.open(part) as f:
@@ -98,7 +98,7 @@ def looks_all_text(path, sheet: str) -> bool:
     return True
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+def sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding the sheet named `sheet` (xl/workbook.xml and its relationships)."""
     from defusedxml import ElementTree as ET
 
