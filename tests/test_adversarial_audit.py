@@ -114,6 +114,12 @@ def test_files_naming_officers_or_kept_by_the_office_are_private(frozen, tmp_pat
     assert r.exit_code == 0, r.stdout
     sheets = sorted((tmp_path / "out/T01/match").glob("派发单-*.xlsx"))
     assert sheets and all(_mode(p) == 0o600 for p in sheets), [(p.name, oct(_mode(p))) for p in sheets]
+    manifest = tmp_path / "out/T01/match/manifest.json"
+    import json
+
+    members = [m for t in json.loads(manifest.read_text(encoding="utf-8"))["teams"] for m in t["members"]]
+    assert members and _mode(manifest) == 0o600  # it lists every team member by officer id
+    assert all(_mode(p) != 0o600 for p in (tmp_path / "out/T01/match").glob("结果录入-*.xlsx"))  # no officer named
 
 
 def test_the_office_copy_of_a_publication_is_private(invoke, tmp_path):

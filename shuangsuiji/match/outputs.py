@@ -86,6 +86,7 @@ def write_outputs(prep: Prepared, result: MatchResult, manifest: dict, folder: P
     files: dict[str, str] = {}
     with staged_dir(folder) as tmp:
         write_json_atomic(tmp / MANIFEST, manifest)
+        mark_internal(tmp / MANIFEST)  # every team by officer id (执法证号): for verification, not for release
         for i, (name, sheets) in enumerate(books.items(), 1):
             report(progress, "写派发单", i, len(books))
             write_xlsx(tmp / name, sheets)
