@@ -50,7 +50,7 @@ def load(path, sheet: str):
     try:
         loaded = fastexcel.read_excel(str(path)).load_sheet(
             sheet, header_row=None, skip_rows=0, schema_sample_rows=None, dtype_coercion="strict")
-        info = loaded.available_columns()
+        info = loaded.selected_columns  # all columns (none deselected); available_columns() re-derives them: 0.08 s on 200k rows
         if not info or any(c.dtype not in TEXT_TYPES for c in info):
             return None
         batch = loaded.to_arrow()
