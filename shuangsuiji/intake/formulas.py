@@ -24,13 +24,16 @@ _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br\s*=\s*"([A-Z]+[0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")  # a value element with content
+_TEXT_RESULT = re.compile(rb'\bt\s*=\s*"str"')  # a formula whose stored result is a text (maybe "")
 BLOCK = 1 << 22
 EXAMPLES = 5
 
 
 def uncached_formulas(path: Path, sheet: str) -> tuple[int, list[str]]:
     """(formula cells of the sheet without a stored result, the first EXAMPLES of their cell
-    names). (0, []) when the file is not an xlsx or the sheet is not found."""
+    names). Without a result: no value, or an empty one in a cell not typed as a text result
+    (Excel stores an empty text result as t="str" with an empty value; openpyxl writes an empty
+    value and no type). (0, []) when the file is not an xlsx or the sheet is not found."""
     from .xlsxcols import sheet_part
 
     try:
@@ -61,7 +64,7 @@ def _scan(data: bytes, refs: list[str]) -> int:
     n = 0
     for m in _CELL.finditer(data):
         body = m.group(2)
-        if body and _FORMULA.search(body) and not _VALUE.search(body):
+        if body and _FORMULA.search(body) and not _VALUE.search(body) and not _TEXT_RESULT.search(m.group(1)):
             n += 1
             if len(refs) < EXAMPLES:
                 ref = _REF.search(m.group(1))
