@@ -24,6 +24,7 @@ from .cellcols import by_value, first_byte_in, untrimmed
 from .codeorder import code_order
 from .codes import valid_uscc_matrix
 from .records import USCC
+from .tables import mixed_encoding
 from .targettable import TargetTable, constant_column, schema, take_rows, to_arrow
 
 MIN_BYTES = 1 << 20  # smaller files (~10,000 rows) take the row path: as fast, and no pyarrow import
@@ -165,7 +166,9 @@ def _read(table):
             convert_options=pcsv.ConvertOptions(column_types=types,
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False)
         ).read_all()
-    except (pa.ArrowInvalid, UnicodeDecodeError):
+    except (pa.ArrowInvalid, UnicodeDecodeError) as e:
+        if table.encoding == "utf-8-sig" and "UTF8" in str(e).upper().replace("-", ""):
+            raise mixed_encoding(table.path, table.display) from None  # checked at its head only (utf8check)
         return None  # a row with another number of cells, or bytes the row path will name
 
 

@@ -147,6 +147,8 @@ class Table:
                         yield number, row
             except csv.Error as e:
                 raise _csv_error(self.display, number + 1, e) from None
+            except UnicodeDecodeError:  # a large file is UTF-8-checked at its head only (utf8check)
+                raise mixed_encoding(self.path, self.display) from None
 
 
 def _key(v) -> str:
@@ -251,7 +253,7 @@ def _csv_encoding(path: Path, display: str) -> str:
     """utf-8-sig when the whole file decodes as UTF-8 (BOM or not), else gb18030; checked in blocks."""
     for encoding in ("utf-8-sig", "gb18030"):
         if encoding == "utf-8-sig" and path.stat().st_size >= utf8check.ARROW_CHECK_BYTES:
-            if utf8check.valid_utf8(path):
+            if utf8check.valid_utf8(path, limit=utf8check.HEAD_BYTES):  # the rest: as it is read
                 return encoding
             continue
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -266,6 +268,16 @@ def _csv_encoding(path: Path, display: str) -> str:
     raise InputInvalid(f"{display}：文件既不是 UTF-8 也不是 GB18030/GBK 编码，无法读取。",
                        hint="请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或 .xlsx 后重试。",
                        problems=[Problem(reason="无法识别的文本编码", file=display)])
+
+
+def mixed_encoding(path: Path, display: str) -> InputInvalid:
+    """A file that is UTF-8 at its head but not further on: the line where it changes."""
+    line = utf8check.first_invalid_line(path)
+    return InputInvalid(f"{display} 第{line}行：文件开头是 UTF-8 编码，从这一行起出现了不是 UTF-8 的字节"
+                        "（常见于把不同编码导出的文件拼在一起）。为免读错名称，整个文件未读取。",
+                        hint="请在 Excel 或 WPS 中打开后另存为「CSV UTF-8（逗号分隔）」或 .xlsx，再重试。",
+                        problems=[Problem(reason="文件中途换了编码（不是 UTF-8 的字节）", file=display, row=line,
+                                          code="encoding_mixed")])
 
 
 def _csv_head(path: Path, display: str, encoding: str) -> list[list]:
