@@ -329,6 +329,24 @@ def test_empty_cells_without_formulas_give_no_formula_note(tmp_path):
     assert not [p for p in probs if p.code == "formula_without_value"]
 
 
+def _sheet_xml_workbook(path, rows_xml: str):
+    """A workbook (sheet 名录) whose sheet XML is exactly `rows_xml` inside <sheetData>."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "名录"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                                         'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                                         f'{rows_xml}</sheetData></worksheet>').encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    return path
+
+
 def test_uncached_formula_scan_tells_stored_results_from_missing_ones(tmp_path):
     """The scan itself, on hand-made sheet XML: a formula with a number or a text result, or an
     empty text result (t="str"), is stored; one with no value or an untyped empty value is not."""
@@ -337,20 +355,7 @@ def test_uncached_formula_scan_tells_stored_results_from_missing_ones(tmp_path):
     cells = ('<c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="str"><f>"a"</f><v>a</v></c>'
              '<c r="C1" t="str"><f>""</f><v></v></c><c r="D1"><f>X1</f><v></v></c><c r="E1"><f>Y1</f></c>'
              '<c r="F1" t="s"><v>0</v></c><c r="G1"/>')
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             f'spreadsheetml/2006/main"><sheetData><row r="1">{cells}</row></sheetData></worksheet>')
-    path = tmp_path / "f.xlsx"
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.title = "名录"
-    wb.save(path)
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
-    with zipfile.ZipFile(path, "w") as z:
-        for n, data in parts.items():
-            z.writestr(n, data)
+    path = _sheet_xml_workbook(tmp_path / "f.xlsx", f'<row r="1">{cells}</row>')
     assert uncached_formulas(path, "名录") == (2, ["D1", "E1"])
     assert uncached_formulas(path, "没有这个表") == (0, [])
     assert uncached_formulas(tmp_path / "nothing.xlsx", "名录") == (0, [])
@@ -361,20 +366,7 @@ def test_uncached_formula_scan_across_read_blocks(tmp_path, monkeypatch):
 
     rows = "".join(f'<row r="{r}"><c r="A{r}"><f>B{r}</f></c><c r="B{r}" t="inlineStr"><is><t>x</t></is></c></row>'
                    for r in range(1, 60))
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>')
-    from openpyxl import Workbook
-
-    path = tmp_path / "f.xlsx"
-    wb = Workbook()
-    wb.active.title = "名录"
-    wb.save(path)
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
-    with zipfile.ZipFile(path, "w") as z:
-        for n, data in parts.items():
-            z.writestr(n, data)
+    path = _sheet_xml_workbook(tmp_path / "f.xlsx", rows)
     for block in (7, 64, 1000, 1 << 22):  # cells cut anywhere by the reads
         monkeypatch.setattr(formulas, "BLOCK", block)
         assert formulas.uncached_formulas(path, "名录") == (59, ["A1", "A2", "A3", "A4", "A5"])
