@@ -36,7 +36,8 @@ from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
 from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
                       interrupted_draws, nature_text)
 from .partition import sample_in_chunks
-from .poolread import pool_positions, read_details, read_pool_ids
+from .poolread import read_details
+from .poolscan import draw_pool_file
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
 
 REFERENCE = "consistent-sampler==1.0.10"
@@ -95,14 +96,14 @@ ROLE_TEXT = {"targets": "检查对象名录", "inspectors": "执法检查人员�
              "special": "专项库", "neighbour": "相邻地区执法人员名录"}
 
 
-def _load_frozen_pool(ws: Workspace, commitment: dict) -> tuple[dict[str, list[str]], Path]:
+def _frozen_pool(ws: Workspace, commitment: dict) -> Path:
     path = ws.resolve(commitment["pool_file"])
     if not path.is_file():
         raise VerifyFailed(f"池文件不存在：{commitment['pool_file']}", hint="固定名录的输出被移动或删除；请从备份恢复。")
     if sha256_file(path) != commitment["pool_sha256"]:
         raise VerifyFailed(f"池文件 {commitment['pool_file']} 与承诺记录的哈希不一致（固定后被修改）。",
                            hint="请从备份恢复；不要手工编辑固定名录的输出。")
-    return read_pool_ids(path), path
+    return path
 
 
 def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], dict[str, list]]:
@@ -184,13 +185,12 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         warnings.append("该任务已完成匹配派发；重做抽取后须重新匹配（ssj match --redo）。")
 
     report(progress, "读取固定的抽取池", 0, 1)
-    ids, _ = _load_frozen_pool(ws, commitment)
+    pool_path = _frozen_pool(ws, commitment)
     derived = derive_seed(seed, task.number, trial=dry_run)
     report(progress, "抽取", 0, 1)
-    strata = draw_strata(ids, commitment["strata"], derived)
+    # poolscan.py: draw_strata's result in one pass over pool.csv's bytes, with each listed id's row.
+    strata, wanted = draw_pool_file(pool_path, commitment["strata"], derived)
     report(progress, "抽取", 1, 1)
-    wanted = pool_positions(ids, {s["name"]: s["selected"] + s["reserves"] for s in strata})
-    del ids  # the pool's id column is not needed past this point (a province pool: ~1.5 GB)
     details = _load_details(ws, commitment, wanted)
 
     draw_no = len(previous) + 1

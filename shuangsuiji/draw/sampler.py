@@ -166,6 +166,19 @@ def _hasher(prefix: str):
     return _sha256(prefix.encode("utf-8")).copy
 
 
+def _digests(ids_utf8: Iterable[bytes], prefix: str) -> bytes:
+    """SHA-256(UTF-8(prefix + id)) of every id, given as its UTF-8 bytes, concatenated (32 bytes
+    each, in input order): `_hasher`'s copied state fed the id's bytes, as `_prefix_keys` does."""
+    copy = _hasher(prefix)
+    out = []
+    append = out.append
+    for i in ids_utf8:
+        h = copy()
+        h.update(i)
+        append(h.digest())
+    return b"".join(out)
+
+
 def _prefix_keys(ids: Iterable[str], prefix: str, key_digits: int) -> list[str]:
     """"0." + R[:key_digits] for every id (1 <= key_digits <= 64), in input order."""
     mod = 10 ** key_digits

@@ -1,0 +1,177 @@
+"""The draw's one pass over pool.csv (draw/poolscan.py) against the whole-column draw it replaces.
+
+`draw_pool_file(path, strata, seed)` must give exactly `draw_strata(read_pool_ids(path), strata,
+seed)` (ids, order, tickets, reserves) and, for every listed id, its data row in the file (the
+line of its details), whatever the block size, line endings, quoting, stratum order or take.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from shuangsuiji.core.errors import InputInvalid, VerifyFailed
+from shuangsuiji.draw import poolscan
+from shuangsuiji.draw.poolread import read_pool_csv, read_pool_ids
+from shuangsuiji.draw.poolscan import coarse_from_digests, draw_pool_file, scan_pool
+from shuangsuiji.draw.run import draw_strata
+from shuangsuiji.draw.sampler import _candidates, _coarse_keys, _digests, sampler_seed, seed_hash
+from tests.factories import code
+
+SEED = sampler_seed("20260408-07-41-93-58-26", "城中市监抽查〔2026〕1号")
+HEADER = "\ufeff分层,统一社会信用代码,企业名称\r\n"
+
+
+def _write(path, rows, *, newline="\r\n", trailing=True):
+    """A pool file of (stratum, id, name) rows, quoted as the csv module would quote them."""
+    def cell(v):
+        return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\r\n') else v
+    text = HEADER.replace("\r\n", newline) + newline.join(",".join(map(cell, r)) for r in rows)
+    path.write_bytes((text + (newline if trailing else "")).encode("utf-8"))
+    return path
+
+
+def _rows(sizes: dict[str, int], start: int = 1) -> list[tuple[str, str, str]]:
+    out, n = [], start
+    for stratum, size in sizes.items():
+        for _ in range(size):
+            out.append((stratum, code(n), f"测试{n}号"))
+            n += 1
+    return out
+
+
+def _plan(sizes: dict[str, int], takes: dict[str, int], reserves: dict[str, int] | None = None,
+          undrawable: tuple[str, ...] = ()) -> list[dict]:
+    out = []
+    for name, n in sizes.items():
+        s = {"name": name, "pool_size": n, "take": takes.get(name, 0), "drawable": name not in undrawable}
+        if reserves is not None and name in reserves:
+            s["reserves"] = reserves[name]
+        out.append(s)
+    return out
+
+
+def _expected(path, plan, seed=SEED):
+    """The whole-column draw, and each listed id's data row found by reading every row."""
+    strata = draw_strata(read_pool_ids(path), plan, seed)
+    rows = [r for rows in read_pool_csv(path).values() for r in rows]  # grouped files only
+    by_stratum = read_pool_csv(path)
+    offsets, at = {}, 0
+    for name, rs in by_stratum.items():
+        offsets[name] = at
+        at += len(rs)
+    positions = {}
+    for s in strata:
+        ids = [c for c, _ in by_stratum.get(s["name"], [])]
+        for c in s["selected"] + s["reserves"]:
+            positions[c] = offsets[s["name"]] + ids.index(c)
+    assert len(rows) == at
+    return strata, positions
+
+
+SIZES = {"低": 700, "一般": 450, "较高": 90, "高": 13, "其他": 3}
+TAKES = {"低": 21, "一般": 23, "较高": 9, "高": 4, "其他": 3}
+
+
+@pytest.mark.parametrize("block", [1, 37, 4096, 1 << 24])
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_one_pass_draw_equals_the_whole_column_draw(tmp_path, block, newline):
+    path = _write(tmp_path / "pool.csv", _rows(SIZES), newline=newline)
+    plan = _plan(SIZES, TAKES, reserves={"低": 5, "一般": 5, "较高": 2, "高": 2, "其他": 0})
+    strata, positions = draw_pool_file(path, plan, SEED, block=block)
+    assert (strata, positions) == _expected(path, plan)
+    assert [len(s["selected"]) for s in strata] == [21, 23, 9, 4, 3]
+    assert len(strata[0]["reserves"]) == 5 and strata[-1]["reserves"] == []
+    # the rows are the lines of the file: data row p is line p + 2
+    lines = path.read_bytes().decode("utf-8-sig").split(newline)
+    for c, p in positions.items():
+        assert lines[p + 1].split(",")[1] == c
+
+
+def test_take_zero_undrawable_strata_default_reserves_and_take_all(tmp_path):
+    sizes = {"低": 300, "一般": 40, "较高": 5, "（无抽取规则）": 4}
+    path = _write(tmp_path / "pool.csv", _rows(sizes))
+    plan = _plan(sizes, {"低": 9, "一般": 0, "较高": 5}, undrawable=("（无抽取规则）",))
+    strata, positions = draw_pool_file(path, plan, SEED, block=200)
+    assert (strata, positions) == _expected(path, plan)
+    assert [s["name"] for s in strata] == ["低", "一般", "较高"]  # the undrawable one is not listed
+    assert strata[1]["selected"] == strata[1]["reserves"] == []     # take 0: nothing drawn
+    assert len(strata[0]["reserves"]) == 2                          # default: ceil(20 % x 9), at least 2
+    assert sorted(strata[2]["selected"]) == sorted(code(n) for n in range(341, 346))  # take all
+
+
+def test_quoted_names_go_through_the_csv_parse(tmp_path, monkeypatch):
+    rows = _rows({"低": 120, "高": 30})
+    rows[5] = ("低", rows[5][1], '带"引号",和逗号')
+    rows[130] = ("高", rows[130][1], "换\r\n行")
+    path = _write(tmp_path / "pool.csv", rows)
+    assert path.read_bytes().count(b'"') == 8
+    plan = _plan({"低": 120, "高": 30}, {"低": 10, "高": 30})
+    parsed = []
+    real = poolscan._csv_runs
+    monkeypatch.setattr(poolscan, "_csv_runs", lambda p: parsed.append(p) or real(p))
+    for block in (16, 1 << 24):  # the quote met in the first block, or only after some blocks
+        assert draw_pool_file(path, plan, SEED, block=block) == _expected(path, plan)
+    assert parsed == [path, path]
+
+
+@pytest.mark.parametrize("max_runs", [1, 2, 64])
+def test_interleaved_strata_are_split_into_runs(tmp_path, monkeypatch, max_runs):
+    monkeypatch.setattr(poolscan, "_MAX_RUNS", max_runs)
+    rows = _rows({"低": 200, "高": 100})
+    mixed = [r for pair in zip(rows[:100], rows[200:]) for r in pair] + rows[100:200]
+    path = _write(tmp_path / "pool.csv", mixed)
+    plan = _plan({"低": 200, "高": 100}, {"低": 20, "高": 10})
+    strata, positions = draw_pool_file(path, plan, SEED, block=512)
+    assert strata == draw_strata(read_pool_ids(path), plan, SEED)
+    data = [r[1] for r in mixed]
+    assert positions == {c: data.index(c) for s in strata for c in s["selected"] + s["reserves"]}
+
+
+def test_empty_lines_are_skipped_and_a_short_line_is_named(tmp_path):
+    path = tmp_path / "pool.csv"
+    path.write_bytes((HEADER + "低,A1,甲\r\n\r\n低,A2,乙,有逗号\n\n高,B1,丙").encode())  # no last line break
+    plan = _plan({"低": 2, "高": 1}, {"低": 2, "高": 1})
+    for block in (5, 1 << 24):
+        strata, positions = draw_pool_file(path, plan, SEED, block=block)
+        assert sorted(strata[0]["selected"]) == ["A1", "A2"] and strata[1]["selected"] == ["B1"]
+        assert positions == {"A1": 0, "A2": 1, "B1": 2}  # rows count data lines, not empty ones
+    path.write_bytes(path.read_bytes() + "\r\n高,B2\r\n".encode())
+    for block in (7, 1 << 24):  # the line number read_pool_ids gives
+        with pytest.raises(InputInvalid, match="第7行应有 3 列"):
+            read_pool_ids(path, block=block)
+        with pytest.raises(InputInvalid, match="第7行应有 3 列"):
+            draw_pool_file(path, plan, SEED, block=block)
+
+
+def test_a_wrong_header_or_pool_size_is_refused(tmp_path):
+    path = _write(tmp_path / "pool.csv", _rows({"低": 10}))
+    with pytest.raises(VerifyFailed, match="「低」层有 10 户，承诺记录为 11 户"):
+        draw_pool_file(path, _plan({"低": 11}, {"低": 2}), SEED)
+    with pytest.raises(VerifyFailed, match="「高」层有 0 户，承诺记录为 3 户"):
+        draw_pool_file(path, _plan({"低": 10, "高": 3}, {"低": 2, "高": 1}), SEED)
+    path.write_bytes(path.read_bytes().replace("企业名称".encode(), b"name"))
+    with pytest.raises(InputInvalid, match="表头应为"):
+        draw_pool_file(path, _plan({"低": 10}, {"低": 2}), SEED)
+
+
+def test_coarse_keys_from_digests_are_the_first_four_ticket_digits():
+    ids = [code(n) for n in range(1, 3000)] + ["A-1", "测试", "", "x" * 200]
+    prefix = seed_hash(SEED)
+    digests = _digests([i.encode("utf-8") for i in ids], prefix)
+    assert digests[:32] == hashlib.sha256((prefix + ids[0]).encode("utf-8")).digest()
+    assert coarse_from_digests(digests).tolist() == _coarse_keys(ids, prefix)
+
+
+def test_the_running_bound_keeps_exactly_the_sampler_candidates_and_few_more(tmp_path):
+    sizes = {"低": 30_000}
+    path = _write(tmp_path / "pool.csv", _rows(sizes))
+    k = 40
+    found = scan_pool(path, {"低": k}, seed_hash(SEED), block=4096)["低"]
+    assert found.count == 30_000
+    assert found.kept < 400  # ids above the running bound are dropped as the scan goes (254 here)
+    ids, rows = found.final()
+    pool = read_pool_ids(path)["低"]
+    assert sorted(ids) == sorted(pool[i] for i in _candidates(pool, seed_hash(SEED), k))
+    assert [pool[r] for r in rows] == ids
