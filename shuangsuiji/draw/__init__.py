@@ -16,7 +16,8 @@ commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, e
                 `sample_in_chunks`: run.py's draw of a large stratum one million ids at a time
 - seeds.py      `check_seed`, `seed_weaknesses`, `enforce_seed`, `workspace_seeds`, `seed_key`,
                 `seed_sha256`, `derive_seed`
-- run.py        `draw_from_plan` (official draw, trial, redo); substitute.py `substitute`
+- run.py        `draw_from_plan` (official draw, trial, redo); drawfiles.py the draw's 抽取结果.xlsx
+                sheets and 公示名单.csv; substitute.py `substitute`
 - history.py    the public list format, 抽取记录.csv, list versions after substitutions,
                 `SUBSTITUTION_REASONS`, `findings` and `verify_list_versions` for ssj verify
 - verify.py     `verify_draw`, `verify_commitment`
