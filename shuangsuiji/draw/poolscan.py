@@ -32,7 +32,7 @@ from ..core.errors import InputInvalid, VerifyFailed
 from .allocation import default_reserves
 from .pool import POOL_HEADERS
 from .poolread import _pool_rows
-from .sampler import _COARSE_DIGITS, _coarse_table, _digests, sample, seed_hash
+from .sampler import _COARSE_DIGITS, _KEY_DIGITS, _coarse_table, _digests, _ordered, _tickets, seed_hash
 
 __all__ = ["draw_pool_file", "scan_pool", "coarse_from_digests", "Candidates"]
 
@@ -134,7 +134,7 @@ def draw_pool_file(path: Path, plan_strata: list[dict], seed: str, *, block: int
 
     The same strata, in the same form, as `draw_strata(read_pool_ids(path), plan_strata, seed)`:
     per drawable stratum the first take + reserves ids of `sampler.sample`, drawn from the
-    candidates `scan_pool` keeps. Ids are distinct within a stratum in any pool the freeze wrote
+    candidates `scan_pool` keeps (sample's own steps, less its coarse narrowing: done here). Ids are distinct within a stratum in any pool the freeze wrote
     (the draw checks the file's SHA-256 against the commitment first); `sample` refuses a
     duplicate among the candidates, the only place a duplicate could change a result.
     """
@@ -154,9 +154,10 @@ def draw_pool_file(path: Path, plan_strata: list[dict], seed: str, *, block: int
         tickets = []
         if take:
             ids, rows = found.final()
-            tickets = sample(ids, seed, ks[s["name"]])
-            at = dict(zip(ids, rows))
-            positions.update((t.id, at[t.id]) for t in tickets)
+            # sampler.sample(ids, seed, k), without narrowing again what the scan has narrowed
+            ordered, keys, prefix = _ordered(ids, seed, ks[s["name"]], _KEY_DIGITS, narrow=False)
+            tickets = _tickets(ordered, keys, prefix, _KEY_DIGITS)
+            positions.update(zip(ordered, map(dict(zip(ids, rows)).__getitem__, ordered)))
         out.append({
             "name": s["name"],
             "pool_size": count,
