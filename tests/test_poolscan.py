@@ -175,3 +175,18 @@ def test_the_running_bound_keeps_exactly_the_sampler_candidates_and_few_more(tmp
     pool = read_pool_ids(path)["低"]
     assert sorted(ids) == sorted(pool[i] for i in _candidates(pool, seed_hash(SEED), k))
     assert [pool[r] for r in rows] == ids
+
+
+def test_details_at_hinted_rows_survive_wrong_duplicate_and_out_of_range_hints(tmp_path):
+    from shuangsuiji.draw.poolread import read_details
+
+    path = tmp_path / "details.tsv"
+    lines = ["统一社会信用代码\t企业名称\t住所"] + [f"{code(n)}\t测试{n}号\t人民街{n}号" for n in range(1, 8)]
+    path.write_bytes("\n".join(lines).encode("utf-8"))  # the last line has no line break
+    headers, rows = read_details(path, {code(2): 1, code(7): 6, code(5): 4})
+    assert headers == ["统一社会信用代码", "企业名称", "住所"]
+    assert rows == {code(2): [code(2), "测试2号", "人民街2号"], code(7): [code(7), "测试7号", "人民街7号"],
+                    code(5): [code(5), "测试5号", "人民街5号"]}
+    # two codes hinted at one row, a row past the end, a wrong row: all still found (by the scan)
+    wanted = {code(3): 2, code(4): 2, code(6): 40, code(1): 3, "NOSUCHCODE": 0}
+    assert read_details(path, wanted)[1] == {code(n): [code(n), f"测试{n}号", f"人民街{n}号"] for n in (1, 3, 4, 6)}
