@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from itertools import compress, count, islice
-from operator import methodcaller, sub
+from operator import eq, itemgetter, methodcaller, sub
 from pathlib import Path
 
 from ..core.errors import InputInvalid
@@ -147,11 +147,11 @@ def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[li
     out: dict[str, list[str]] = {}
     with open(path, "rb") as f:
         headers = f.readline().decode("utf-8").rstrip("\n").split("\t")
-        order = sorted((p, c) for c, p in hinted.items() if p >= 0)
-        if len({p for p, _ in order}) != len(order):  # one row hinted for two codes: the first is tried
-            order = sorted(dict(reversed(order)).items())
-        rows_at = [p for p, _ in order]
-        codes = [c for _, c in order]
+        codes = sorted((c for c, p in hinted.items() if p >= 0), key=hinted.__getitem__)
+        rows_at = list(map(hinted.__getitem__, codes))
+        if len(set(rows_at)) != len(rows_at):  # one row hinted for two codes: the first is tried
+            order = sorted(dict(reversed(list(zip(rows_at, codes)))).items())
+            rows_at, codes = [p for p, _ in order], [c for _, c in order]
         # lines skipped before each wanted row, then that row's line (b"" past the end of the file)
         lines = [next(islice(f, skip, None), b"") for skip in map(sub, rows_at, [0, *map((1).__add__, rows_at)])]
         end = len(lines)
@@ -160,8 +160,12 @@ def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[li
             end -= 1
         # One decode for all the lines, one split per line; a line whose code is not the hinted one
         # (a wrong hint) is dropped here and found by the scan below.
-        rows = map(methodcaller("split", "\t"), b"".join(lines).decode("utf-8").split("\n"))
-        out.update((c, r) for c, r in zip(codes, rows) if r[0] == c and len(r) > 1)
+        rows = list(map(methodcaller("split", "\t"), b"".join(lines).decode("utf-8").split("\n")))
+        del rows[len(codes):]
+        if all(map(eq, codes, map(itemgetter(0), rows))) and min(map(len, rows), default=2) > 1:
+            out.update(zip(codes, rows))  # every hint right (as the draw's always are): no check per line
+        else:
+            out.update((c, r) for c, r in zip(codes, rows) if r[0] == c and len(r) > 1)
     missing = {c.encode("utf-8") for c in (hinted if isinstance(wanted, dict) else wanted) if c not in out}
     if missing:
         with open(path, "rb") as f:
