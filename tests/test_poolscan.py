@@ -190,3 +190,38 @@ def test_details_at_hinted_rows_survive_wrong_duplicate_and_out_of_range_hints(t
     # two codes hinted at one row, a row past the end, a wrong row: all still found (by the scan)
     wanted = {code(3): 2, code(4): 2, code(6): 40, code(1): 3, "NOSUCHCODE": 0}
     assert read_details(path, wanted)[1] == {code(n): [code(n), f"测试{n}号", f"人民街{n}号"] for n in (1, 3, 4, 6)}
+
+
+def test_draw_files_rows_with_missing_details_and_a_missing_column():
+    import csv
+    import io
+
+    from shuangsuiji.draw.drawfiles import DETAIL_COLUMNS, public_csv, workbook
+
+    class _LP:
+        class plan:
+            title, doc_number = "计划", "城中市监〔2026〕1号"
+
+    manifest = {"task_number": "城中市监抽查〔2026〕1号", "task_name": "=随机抽查", "trial": False, "official": True,
+                "redo": False, "reason": None, "commitment_sha256": "c" * 64, "commitment_code": "ABCD",
+                "frozen_at": "2026-04-07T09:00:00+08:00", "drawn_at": "2026-04-08T09:30:00+08:00", "seed": "1",
+                "seed_sha256": "s" * 64, "seed_source": None, "sampler_seed": "x", "pool_file": "p",
+                "pool_sha256": "p" * 64,
+                "strata": [{"name": "低", "pool_size": 9, "take": 2, "selected": ["A1", "A2"], "reserves": ["A3"],
+                            "selected_tickets": ["0.1", "0.2"], "reserve_tickets": ["0.3"]},
+                           {"name": "+高", "pool_size": 3, "take": 1, "selected": ["B1"], "reserves": [],
+                            "selected_tickets": ["0.05"], "reserve_tickets": []}]}
+    headers = ["统一社会信用代码", "企业名称", *[c for c in DETAIL_COLUMNS if c != "住所"]]  # no 住所 column
+    by_code = {c: [c, f"@{c}公司", *[f"{c}-{h}" for h in headers[2:]]] for c in ("A1", "A3", "B1")}  # A2: none
+    sel, res, _ = workbook(manifest, (headers, by_code), _LP)
+    assert sel.rows[0] == (1, "低", 1, "0.1", "A1", "@A1公司", "A1-市场主体类型", "A1-行业", "", "A1-属地监管所",
+                           "A1-登记状态", "A1-信用风险分类", "A1-法定代表人", "A1-联系电话")
+    assert sel.rows[1] == (2, "低", 2, "0.2", "A2", *[""] * 9)  # no details: empty cells
+    assert sel.rows[2][:6] == (3, "+高", 1, "0.05", "B1", "@B1公司")
+    assert res.rows == [(1, "低", 3, "0.3", "A3", "@A3公司", "A3-市场主体类型", "A3-行业", "", "A3-属地监管所",
+                         "A3-登记状态", "A3-信用风险分类", "A3-法定代表人", "A3-联系电话")]  # 签序 after the take
+    rows = list(csv.reader(io.StringIO(public_csv(manifest, (headers, by_code)).decode("utf-8-sig"))))
+    assert rows[1:] == [["正式", "城中市监抽查〔2026〕1号", "'=随机抽查", "低", "1", "A1", "'@A1公司"],
+                        ["正式", "城中市监抽查〔2026〕1号", "'=随机抽查", "低", "2", "A2", ""],
+                        ["正式", "城中市监抽查〔2026〕1号", "'=随机抽查", "'+高", "3", "B1", "'@B1公司"]]
+    assert public_csv(manifest, (["统一社会信用代码"], {}))[-20:].endswith(b",B1,\r\n")  # no name column at all

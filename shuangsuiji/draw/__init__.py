@@ -13,7 +13,8 @@ commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, e
                 candidates under a running bound, their rows); no whole-pool id column
 - sampler.py    consistent sampling, identical to consistent-sampler 1.0.10
 - partition.py  the same draw split over partitions (`smallest_k`, `merge`; docs/scale.md), and
-                `sample_in_chunks`: run.py's draw of a large stratum one million ids at a time
+                `sample_in_chunks`: draw_strata's (verify's recomputation) draw of a large stratum
+                one million ids at a time
 - seeds.py      `check_seed`, `seed_weaknesses`, `enforce_seed`, `workspace_seeds`, `seed_key`,
                 `seed_sha256`, `derive_seed`
 - run.py        `draw_from_plan` (official draw, trial, redo); drawfiles.py the draw's 抽取结果.xlsx
