@@ -164,6 +164,19 @@ def test_coarse_keys_from_digests_are_the_first_four_ticket_digits():
     assert coarse_from_digests(digests).tolist() == _coarse_keys(ids, prefix)
 
 
+@pytest.mark.parametrize("slack", [0, 10_000])
+def test_pruning_while_scanning_changes_nothing(tmp_path, monkeypatch, slack):
+    monkeypatch.setattr(poolscan, "_SLACK", slack)
+    sizes = {"低": 5000, "高": 400}
+    path = _write(tmp_path / "pool.csv", _rows(sizes))
+    plan = _plan(sizes, {"低": 3, "高": 150})
+    pruned = []
+    real = poolscan.Candidates._prune
+    monkeypatch.setattr(poolscan.Candidates, "_prune", lambda self: pruned.append(self.k) or real(self))
+    assert draw_pool_file(path, plan, SEED, block=300) == _expected(path, plan)
+    assert (len(pruned) > 2) == (slack == 0)  # with no slack, pruned during the scan, not only at the end
+
+
 def test_the_running_bound_keeps_exactly_the_sampler_candidates_and_few_more(tmp_path):
     sizes = {"低": 30_000}
     path = _write(tmp_path / "pool.csv", _rows(sizes))

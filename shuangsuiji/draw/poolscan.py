@@ -40,6 +40,7 @@ BLOCK = 1 << 24
 _MOD = 10 ** _COARSE_DIGITS
 _CSV_RUN = 1 << 16  # rows of a quoted file hashed per batch
 _MAX_RUNS = 64  # runs of one block found by whole-block passes; beyond, line by line
+_SLACK = 10_000  # kept ids beyond 3 k before those above the running bound are dropped
 
 
 class _Quoted(Exception):
@@ -81,7 +82,7 @@ class Candidates:
         self.rows.append(sel + row0)
         self.ids.append(kept_ids)
         self.kept += len(sel)
-        if self.kept > 3 * self.k + 10_000:
+        if self.kept > 3 * self.k + _SLACK:
             self._prune()
 
     def _prune(self) -> None:
