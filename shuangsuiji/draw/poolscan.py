@@ -14,7 +14,7 @@ changes the relative order of the others), so the draw is identical and needs ne
 pool's id column in memory (a province: ~1.5 GB of strings) nor a second pass for positions:
 each kept id carries its 0-based data row, the line of its details in pool_details.tsv.
 
-Memory per pool row while scanning: none kept beyond one block (16 MiB of text, its ids and their
+Memory per pool row while scanning: none kept beyond one block (4 MiB of text, its ids and their
 32-byte digests); per stratum a 10,000-bucket histogram and about k + n/10,000 kept ids.
 
 Format as poolread.py reads it: a block without a double quote is split as bytes (no quote means
@@ -36,7 +36,7 @@ from .sampler import _COARSE_DIGITS, _KEY_DIGITS, _coarse_table, _digests, _orde
 
 __all__ = ["draw_pool_file", "scan_pool", "coarse_from_digests", "Candidates"]
 
-BLOCK = 1 << 24
+BLOCK = 1 << 22  # 4 MiB of pool.csv (~70,000 lines) per block: ~25 MB of working objects
 _MOD = 10 ** _COARSE_DIGITS
 _CSV_RUN = 1 << 16  # rows of a quoted file hashed per batch
 _MAX_RUNS = 64  # runs of one block found by whole-block passes; beyond, line by line
