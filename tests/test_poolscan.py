@@ -7,7 +7,9 @@ line of its details), whatever the block size, line endings, quoting, stratum or
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 
 import pytest
 
@@ -238,3 +240,31 @@ def test_draw_files_rows_with_missing_details_and_a_missing_column():
                         ["正式", "城中市监抽查〔2026〕1号", "'=随机抽查", "低", "2", "A2", ""],
                         ["正式", "城中市监抽查〔2026〕1号", "'=随机抽查", "'+高", "3", "B1", "'@B1公司"]]
     assert public_csv(manifest, (["统一社会信用代码"], {}))[-20:].endswith(b",B1,\r\n")  # no name column at all
+
+
+def test_ssj_draw_never_reads_the_whole_id_column(frozen, tmp_path, invoke, monkeypatch):
+    """The command goes through the one pass; the whole-column readers and the chunked sampler are
+    verify's, not the draw's. Its result is still the package's, and its 抽取结果 rows carry details."""
+    import json
+
+    from consistent_sampler import sampler as package_sampler
+    from draw_helpers import SEED
+
+    from shuangsuiji.draw import partition, poolread
+
+    def refuse(*a, **k):
+        raise AssertionError("the draw read the whole id column")
+    for module, name in ((poolread, "read_pool_ids"), (poolread, "pool_positions"), (partition, "sample_in_chunks")):
+        monkeypatch.setattr(module, name, refuse)
+    r = invoke("draw", "--plan", frozen, "--task", "T01", "--seed", SEED, "--seed-source", "5 人掷骰", "--json")
+    assert r.exit_code == 0, r.stdout
+    m = json.loads((tmp_path / "out/T01/draw/manifest.json").read_text(encoding="utf-8"))
+    pool = read_pool_csv(tmp_path / m["pool_file"])
+    for s in m["strata"]:
+        ref = list(package_sampler([c for c, _ in pool[s["name"]]], seed=m["sampler_seed"],
+                                   take=s["take"] + len(s["reserves"])))
+        assert s["selected"] + s["reserves"] == [t[1] for t in ref]
+        assert s["selected_tickets"] + s["reserve_tickets"] == [t[0] for t in ref]
+    listed = [row for row in csv.reader(io.StringIO((tmp_path / "out/T01/draw/公示名单.csv").read_text("utf-8-sig")))][1:]
+    names = {c: n for rows in pool.values() for c, n in rows}
+    assert [(row[5], row[6]) for row in listed] == [(c, names[c]) for s in m["strata"] for c in s["selected"]]
