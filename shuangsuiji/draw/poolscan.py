@@ -8,9 +8,10 @@ as it stands in the file (its UTF-8 bytes: nothing is decoded). It keeps only th
 coarse key is at most the k-th smallest coarse key of their stratum so far: that running bound
 only falls as the stratum grows, so an id above it can never be needed again, and at the end the
 ids at or below the final bound are exactly what `sampler._candidates` keeps for the whole
-stratum. They, and only they, become Python strings; `sampler.sample` then orders them as it
-would order the whole stratum (every id of the first k is among them, and removing ids never
-changes the relative order of the others), so the draw is identical and needs neither the
+stratum. They, and only they, become Python strings; `sampler.sample`'s own steps (`_ordered`,
+`_tickets`; its coarse narrowing is the one done here) then order them as sample would order the
+whole stratum (every id of the first k is among them, and removing ids never changes the
+relative order of the others), so the draw is identical and needs neither the
 pool's id column in memory (a province: ~1.5 GB of strings) nor a second pass for positions:
 each kept id carries its 0-based data row, the line of its details in pool_details.tsv.
 
