@@ -1,7 +1,8 @@
 """Benchmark the draw (issue 3), each against a baseline measured in the same run.
 
-1. The draw over a 1,000,000-entity pool vs `consistent-sampler`'s `sampler` on the same ids
-   (take 3 % plus reserves): ratio must be <= 0.5 (issue 12), outputs identical.
+1. The draw over a 1,000,000-entity pool.csv (draw/poolscan.py: the file read, every id ticketed)
+   vs `consistent-sampler`'s `sampler` on the same ids in memory (take 3 % plus reserves): ratio
+   must be <= 0.5 (issue 12), outputs identical.
 2. (--end-to-end only) freeze + draw from a 200,000-row target xlsx vs python-calamine's parse of
    that sheet, bound 2.5: our own proxy from before fastexcel. The issue's line (vs fastexcel's
    parse, bound 2) is bench/bench_xlsx.py; this one is kept for comparisons with earlier figures.
@@ -102,22 +103,33 @@ def write_inspectors(path: Path) -> None:
 
 
 def bench_pool(n: int, runs: int) -> bool:
+    """What `ssj draw` does with a frozen pool (poolscan.draw_pool_file: pool.csv read, every id
+    ticketed, the candidates ordered) against the package's sampler on the ids already in memory."""
     from consistent_sampler import sampler
 
-    from shuangsuiji.draw.run import default_reserves, draw_strata
+    from shuangsuiji.draw.allocation import default_reserves
+    from shuangsuiji.draw.poolscan import draw_pool_file
     from shuangsuiji.draw.sampler import sampler_seed
 
     ids = [code(i) for i in range(n)]
     take = n * 3 // 100
     reserves = default_reserves(take, n)
     seed = sampler_seed("20260408-07-41-93-58-26-11-04", "城中市监抽查〔2026〕1号")
-    strata = [{"name": "全部", "pool_size": n, "take": take}]
-    ours, t_ours, theirs, t_pkg = compare(lambda: draw_strata({"全部": ids}, strata, seed),
-                                          lambda: list(sampler(ids, seed=seed, take=take + reserves)), runs)
+    strata = [{"name": "全部", "pool_size": n, "take": take, "reserves": reserves}]
+    folder = Path(tempfile.mkdtemp(prefix="ssj-bench-pool-"))
+    try:
+        pool = folder / "pool.csv"
+        with open(pool, "w", encoding="utf-8-sig", newline="") as f:
+            f.write("分层,统一社会信用代码,企业名称\r\n")
+            f.writelines(f"全部,{c},西宁城中区第{i}号商贸有限公司\r\n" for i, c in enumerate(ids))
+        ours, t_ours, theirs, t_pkg = compare(lambda: draw_pool_file(pool, strata, seed)[0],
+                                              lambda: list(sampler(ids, seed=seed, take=take + reserves)), runs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     same = (ours[0]["selected"] + ours[0]["reserves"] == [t[1] for t in theirs]
             and ours[0]["selected_tickets"] + ours[0]["reserve_tickets"] == [t[0] for t in theirs])
     ratio = t_ours.cpu / t_pkg.cpu
-    print(f"RESULT draw pool={n} take={take}+{reserves}: ours {t_ours} package {t_pkg} "
+    print(f"RESULT draw pool={n} take={take}+{reserves} (pool.csv read included): ours {t_ours} package {t_pkg} "
           f"ratio {ratio:.2f} (bound 0.5, issue 12) {'identical' if same else 'DIFFERENT'}", flush=True)
     return same and ratio <= 0.5
 
@@ -163,7 +175,7 @@ def bench_end_to_end(rows: int, runs: int) -> bool:
 
 
 def draw_sheet_rows(n: int) -> list[list]:
-    """Rows shaped like the draw workbook's 抽中名单 (run._workbook): 14 cells, 2 of them numbers."""
+    """Rows shaped like the draw workbook's 抽中名单 (drawfiles.workbook): 14 cells, 2 of them numbers."""
     return [[i + 1, RISKS[i % 8], i + 1, "0.%09d" % ((i * 2654435761) % 10**9), code(i),
              f"西宁城中区第{i}号商贸有限公司", TYPES[i % 5], INDUSTRIES[i % 7], f"城中区人民街{i % 997}号",
              AREAS[i % 6], "存续", RISKS[i % 8], f"经营者{i % 1000}", f"1380000{i % 10000:04d}"] for i in range(n)]
@@ -172,7 +184,7 @@ def draw_sheet_rows(n: int) -> list[list]:
 def bench_workbook(n: int, runs: int) -> bool:
     import xlsxwriter
 
-    from shuangsuiji.draw.run import DETAIL_COLUMNS
+    from shuangsuiji.draw.drawfiles import DETAIL_COLUMNS
     from shuangsuiji.sheets.writers import Sheet, write_xlsx
 
     head = ["序号", "分层", "签序", "签号", "统一社会信用代码", "企业名称", *DETAIL_COLUMNS]

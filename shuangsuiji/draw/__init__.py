@@ -9,12 +9,16 @@ commitment, pool files, draw manifest, 抽取结果.xlsx and 公示名单.csv, e
                 same pool from a TargetTable's columns (`PoolView`: row indices, files from columns);
                 officers.py eligible officers; freeze.py the commitment (`freeze_from_plan`,
                 `load_commitment`)
+- poolscan.py   `draw_pool_file`: the draw in one pass over pool.csv's bytes (coarse keys, the
+                candidates under a running bound, their rows); no whole-pool id column
 - sampler.py    consistent sampling, identical to consistent-sampler 1.0.10
 - partition.py  the same draw split over partitions (`smallest_k`, `merge`; docs/scale.md), and
-                `sample_in_chunks`: run.py's draw of a large stratum one million ids at a time
+                `sample_in_chunks`: draw_strata's (verify's recomputation) draw of a large stratum
+                one million ids at a time
 - seeds.py      `check_seed`, `seed_weaknesses`, `enforce_seed`, `workspace_seeds`, `seed_key`,
                 `seed_sha256`, `derive_seed`
-- run.py        `draw_from_plan` (official draw, trial, redo); substitute.py `substitute`
+- run.py        `draw_from_plan` (official draw, trial, redo); drawfiles.py the draw's 抽取结果.xlsx
+                sheets and 公示名单.csv; substitute.py `substitute`
 - history.py    the public list format, 抽取记录.csv, list versions after substitutions,
                 `SUBSTITUTION_REASONS`, `findings` and `verify_list_versions` for ssj verify
 - verify.py     `verify_draw`, `verify_commitment`

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from itertools import compress, count, islice
-from operator import methodcaller
+from operator import eq, itemgetter, methodcaller, sub
 from pathlib import Path
 
 from ..core.errors import InputInvalid
@@ -139,7 +139,7 @@ def pool_positions(pool: dict[str, list[str]], wanted: dict[str, list[str]]) -> 
 def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
     """(headers, credit code -> row) of the wanted codes from pool_details.tsv, streaming.
 
-    `wanted` maps codes to their 0-based position in the pool file (pool_positions): lines are
+    `wanted` maps codes to their 0-based data row in the pool file (poolscan.py, pool_positions): lines are
     skipped up to each position and only those lines split; a line whose code does not match its
     position (and any plain iterable of codes) is found by one scan. Never holds the whole file.
     """
@@ -147,16 +147,25 @@ def read_details(path: Path, wanted: dict[str, int] | Iterable[str]) -> tuple[li
     out: dict[str, list[str]] = {}
     with open(path, "rb") as f:
         headers = f.readline().decode("utf-8").rstrip("\n").split("\t")
-        at = 0
-        codes, lines = [], []
-        for pos, code in sorted((p, c) for c, p in hinted.items() if p >= 0):
-            line = next(islice(f, pos - at, None), b"")
-            at = pos + 1
-            if line.startswith(code.encode("utf-8") + b"\t"):
-                codes.append(code)
-                lines.append(line if line.endswith(b"\n") else line + b"\n")
-        # One decode for all the lines found, then one split per line (not a decode per line).
-        out.update(zip(codes, map(methodcaller("split", "\t"), b"".join(lines).decode("utf-8").split("\n"))))
+        codes = sorted((c for c, p in hinted.items() if p >= 0), key=hinted.__getitem__)
+        rows_at = list(map(hinted.__getitem__, codes))
+        if len(set(rows_at)) != len(rows_at):  # one row hinted for two codes: the first is tried
+            order = sorted(dict(reversed(list(zip(rows_at, codes)))).items())
+            rows_at, codes = [p for p, _ in order], [c for _, c in order]
+        # lines skipped before each wanted row, then that row's line (b"" past the end of the file)
+        lines = [next(islice(f, skip, None), b"") for skip in map(sub, rows_at, [0, *map((1).__add__, rows_at)])]
+        end = len(lines)
+        while end and not lines[end - 1].endswith(b"\n"):  # past the end, or a last line without its break
+            lines[end - 1] += b"\n"
+            end -= 1
+        # One decode for all the lines, one split per line; a line whose code is not the hinted one
+        # (a wrong hint) is dropped here and found by the scan below.
+        rows = list(map(methodcaller("split", "\t"), b"".join(lines).decode("utf-8").split("\n")))
+        del rows[len(codes):]
+        if all(map(eq, codes, map(itemgetter(0), rows))) and min(map(len, rows), default=2) > 1:
+            out.update(zip(codes, rows))  # every hint right (as the draw's always are): no check per line
+        else:
+            out.update((c, r) for c, r in zip(codes, rows) if r[0] == c and len(r) > 1)
     missing = {c.encode("utf-8") for c in (hinted if isinstance(wanted, dict) else wanted) if c not in out}
     if missing:
         with open(path, "rb") as f:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from operator import itemgetter
 from pathlib import Path
 
 from .. import __version__
@@ -29,17 +28,15 @@ from ..core.workspace import Workspace
 from ..plan.load import LoadedPlan
 from ..plan.model import Task
 from ..plan.numbers import number_key
-from ..sheets.fastxlsx import escaped, fast_csv_bytes, write_xlsx_fast
-from ..sheets.writers import Sheet
+from ..sheets.fastxlsx import write_xlsx_fast
 from .allocation import default_reserves
 from .freeze import INTERNAL_MODE, SPEC_VERSION, load_commitment
-from .history import (HISTORY_CSV, PUBLIC_CSV, PUBLIC_HEADERS, RESULT_XLSX, TRIAL_PREFIX, history_with_pending,
-                      interrupted_draws, nature_text)
+from .drawfiles import DETAIL_COLUMNS, REFERENCE, public_csv, workbook  # noqa: F401  (DETAIL_COLUMNS: bench)
+from .history import HISTORY_CSV, PUBLIC_CSV, RESULT_XLSX, TRIAL_PREFIX, history_with_pending, interrupted_draws
 from .partition import sample_in_chunks
-from .poolread import pool_positions, read_details, read_pool_ids
+from .poolread import read_details
+from .poolscan import draw_pool_file
 from .seeds import check_seed, derive_seed, enforce_seed, seed_key, seed_sha256, workspace_seeds
-
-REFERENCE = "consistent-sampler==1.0.10"
 
 
 # --------------------------------------------------------------------------- pure parts
@@ -95,14 +92,14 @@ ROLE_TEXT = {"targets": "检查对象名录", "inspectors": "执法检查人员�
              "special": "专项库", "neighbour": "相邻地区执法人员名录"}
 
 
-def _load_frozen_pool(ws: Workspace, commitment: dict) -> tuple[dict[str, list[str]], Path]:
+def _frozen_pool(ws: Workspace, commitment: dict) -> Path:
     path = ws.resolve(commitment["pool_file"])
     if not path.is_file():
         raise VerifyFailed(f"池文件不存在：{commitment['pool_file']}", hint="固定名录的输出被移动或删除；请从备份恢复。")
     if sha256_file(path) != commitment["pool_sha256"]:
         raise VerifyFailed(f"池文件 {commitment['pool_file']} 与承诺记录的哈希不一致（固定后被修改）。",
                            hint="请从备份恢复；不要手工编辑固定名录的输出。")
-    return read_pool_ids(path), path
+    return path
 
 
 def _load_details(ws: Workspace, commitment: dict, codes) -> tuple[list[str], dict[str, list]]:
@@ -184,13 +181,12 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
         warnings.append("该任务已完成匹配派发；重做抽取后须重新匹配（ssj match --redo）。")
 
     report(progress, "读取固定的抽取池", 0, 1)
-    ids, _ = _load_frozen_pool(ws, commitment)
+    pool_path = _frozen_pool(ws, commitment)
     derived = derive_seed(seed, task.number, trial=dry_run)
     report(progress, "抽取", 0, 1)
-    strata = draw_strata(ids, commitment["strata"], derived)
+    # poolscan.py: draw_strata's result in one pass over pool.csv's bytes, with each listed id's row.
+    strata, wanted = draw_pool_file(pool_path, commitment["strata"], derived)
     report(progress, "抽取", 1, 1)
-    wanted = pool_positions(ids, {s["name"]: s["selected"] + s["reserves"] for s in strata})
-    del ids  # the pool's id column is not needed past this point (a province pool: ~1.5 GB)
     details = _load_details(ws, commitment, wanted)
 
     draw_no = len(previous) + 1
@@ -231,8 +227,8 @@ def run_draw(ws: Workspace, lp: LoadedPlan, task: Task, seed: str, *, now: datet
     with staged_dir(folder) as tmp:
         manifest_name = "manifest.json"
         write_json_atomic(tmp / manifest_name, manifest)
-        write_xlsx_fast(tmp / f"{prefix}{RESULT_XLSX}", _workbook(manifest, details, lp))
-        write_bytes_atomic(tmp / f"{prefix}{PUBLIC_CSV}", _public_csv(manifest, details))
+        write_xlsx_fast(tmp / f"{prefix}{RESULT_XLSX}", workbook(manifest, details, lp))
+        write_bytes_atomic(tmp / f"{prefix}{PUBLIC_CSV}", public_csv(manifest, details))
         os.chmod(tmp / f"{prefix}{RESULT_XLSX}", INTERNAL_MODE)  # 法定代表人, 联系电话: internal
         if not dry_run:
             write_bytes_atomic(tmp / HISTORY_CSV, history_with_pending(ws, task.id, manifest, ws.rel(folder / "manifest.json"),
@@ -319,70 +315,6 @@ def _manifest_seed(ws: Workspace, entry: dict) -> str | None:
 def _code(state) -> str | None:
     f = state.latest_freeze
     return f["data"].get("code") if f else None
-
-
-DETAIL_COLUMNS = ["市场主体类型", "行业", "住所", "属地监管所", "登记状态", "信用风险分类", "法定代表人", "联系电话"]
-
-
-def _workbook(manifest: dict, details: tuple[list[str], dict[str, list]], lp: LoadedPlan) -> list[Sheet]:
-    nature = nature_text(manifest)
-    headers, by_code = details
-    pick = [headers.index(c) if c in headers else None for c in ["企业名称", *DETAIL_COLUMNS]]
-    head = ["序号", "分层", "签序", "签号", "统一社会信用代码", "企业名称", *DETAIL_COLUMNS]
-
-    get = itemgetter(*pick) if None not in pick else (lambda d: [d[i] if i is not None else "" for i in pick])
-
-    def rows(kind: str, tickets_key: str) -> list[list]:
-        out = []
-        for s in manifest["strata"]:
-            start = 0 if kind == "selected" else s["take"]
-            for rank, (code, ticket) in enumerate(zip(s[kind], s[tickets_key]), start + 1):
-                d = by_code.get(code)  # (a column missing from the details file stays empty)
-                out.append([len(out) + 1, s["name"], rank, ticket, code, *(get(d) if d is not None else [""] * len(pick))])
-        return out
-
-    title = f"{manifest['task_number']} {manifest['task_name']} 抽取结果 —— {nature}"
-    info = [
-        ["结果性质", nature],
-        ["抽查任务", f"{manifest['task_number']} {manifest['task_name']}"],
-        ["计划", lp.plan.title or lp.plan.doc_number],
-        ["承诺值（固定名录，SHA-256）", manifest["commitment_sha256"]],
-        ["承诺码（简写，仅供宣读）", manifest["commitment_code"] or ""],
-        ["固定名录时间", cn_time(manifest["frozen_at"])],
-        ["抽取时间", cn_time(manifest["drawn_at"])],
-        ["公开随机种子", manifest["seed"]],
-        ["种子 SHA-256", manifest["seed_sha256"]],
-        ["种子来源", manifest["seed_source"] or ""],
-        ["抽取用种子（sampler seed）", manifest["sampler_seed"]],
-        ["池文件", manifest["pool_file"]],
-        ["池文件 SHA-256", manifest["pool_sha256"]],
-        ["算法", f"{SPEC_VERSION}：一致性抽样（不放回），与 {REFERENCE} 的 sampler 结果相同，见 docs/draw-spec.md"],
-    ]
-    if manifest["redo"]:
-        info.insert(1, ["重做理由", manifest["reason"] or ""])
-    for s in manifest["strata"]:
-        info.append([f"分层「{s['name']}」", f"可抽取 {s['pool_size']} 户，抽取 {s['take']} 户，候补 {len(s['reserves'])} 户"])
-    return [
-        Sheet("抽中名单", head, rows("selected", "selected_tickets"), title=title, text_columns=[3, 4]),
-        Sheet("候补名单", head, rows("reserves", "reserve_tickets"),
-              title=f"{manifest['task_number']} 候补名单（按签序依次递补）—— {nature}", text_columns=[3, 4]),
-        Sheet("抽取说明", ["项目", "内容"], info, title=title, text_columns=[1]),
-    ]
-
-
-def _public_csv(manifest: dict, details: tuple[list[str], dict[str, list]]) -> bytes:
-    """The public list: selected entities only, no personal data, every cell escaped."""
-    nature = nature_text(manifest)
-    headers, by_code = details
-    name_at = headers.index("企业名称") if "企业名称" in headers else None
-    number, name_, rows = escaped(manifest["task_number"]), escaped(manifest["task_name"]), []
-    for s in manifest["strata"]:
-        stratum = escaped(s["name"])
-        for code in s["selected"]:
-            d = by_code.get(code)
-            name = d[name_at] if d is not None and name_at is not None else ""
-            rows.append([nature, number, name_, stratum, str(len(rows) + 1), code, escaped(name)])
-    return fast_csv_bytes(PUBLIC_HEADERS, rows)
 
 
 def draw_from_plan(plan_path: Path, task_key: str, seed: str, *, now: datetime, **kw) -> dict:

@@ -166,6 +166,19 @@ def _hasher(prefix: str):
     return _sha256(prefix.encode("utf-8")).copy
 
 
+def _digests(ids_utf8: Iterable[bytes], prefix: str) -> bytes:
+    """SHA-256(UTF-8(prefix + id)) of every id, given as its UTF-8 bytes, concatenated (32 bytes
+    each, in input order): `_hasher`'s copied state fed the id's bytes, as `_prefix_keys` does."""
+    copy = _hasher(prefix)
+    out = []
+    append = out.append
+    for i in ids_utf8:
+        h = copy()
+        h.update(i)
+        append(h.digest())
+    return b"".join(out)
+
+
 def _prefix_keys(ids: Iterable[str], prefix: str, key_digits: int) -> list[str]:
     """"0." + R[:key_digits] for every id (1 <= key_digits <= 64), in input order."""
     mod = 10 ** key_digits
@@ -255,9 +268,12 @@ def _resolve_ties(idx: list[int], ordered_keys: list[str],
         done = end + 1
 
 
-def _ordered(ids: Sequence[str], seed: str, take: int, key_digits: int
+def _ordered(ids: Sequence[str], seed: str, take: int, key_digits: int, *, narrow: bool = True
              ) -> tuple[list[str], list[str], str]:
-    """(ids, prefix keys) of the first `take` ids in ticket order, and the seed hash."""
+    """(ids, prefix keys) of the first `take` ids in ticket order, and the seed hash.
+
+    `narrow=False` skips the coarse-key narrowing (for ids a caller has already narrowed, as
+    poolscan.py does): the prefix keys of all of them are computed, the order is the same."""
     if not 1 <= key_digits <= 64:
         raise ValueError("key_digits must be in 1..64")
     prefix = seed_hash(seed)
@@ -267,7 +283,7 @@ def _ordered(ids: Sequence[str], seed: str, take: int, key_digits: int
         dupes = sorted({i for i in ids if i in seen or seen.add(i)})
         raise ValueError(f"抽取名单中有重复的编号（共 {len(dupes)} 个）：{'、'.join(dupes[:10])}")
     try:
-        if key_digits > _COARSE_DIGITS and 0 < take < n:
+        if narrow and key_digits > _COARSE_DIGITS and 0 < take < n:
             cand = _candidates(ids, prefix, take)
             keys = _prefix_keys(map(ids.__getitem__, cand), prefix, key_digits)
         else:

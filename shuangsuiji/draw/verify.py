@@ -132,7 +132,7 @@ def _check_public_list(rep: Report, ws: Workspace | None, beside: Path, manifest
 
     from ..sheets.fastxlsx import escaped
     from .poolread import listed_codes, read_pool_names
-    from .run import PUBLIC_CSV, PUBLIC_HEADERS, TRIAL_PREFIX, nature_text
+    from .history import PUBLIC_CSV, PUBLIC_HEADERS, TRIAL_PREFIX, nature_text
 
     name = (TRIAL_PREFIX if manifest.get("trial") else "") + PUBLIC_CSV
     path = beside / name
