@@ -69,6 +69,26 @@ def test_display_width_counts_cjk_double():
     assert display_width("ab城中") == 6
 
 
+def test_display_width_is_the_same_when_remembered_and_after_the_memory_is_cleared(monkeypatch):
+    """Widths are kept per text and per character (a row's height reads the same texts again
+    and again); what is kept must never change an answer, nor outgrow its bound."""
+    import unicodedata
+
+    from shuangsuiji.sheets import base
+
+    def reference(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    texts = ["城中区市场监督管理局", "ａｂｃ１２３", "Ωé…", "「检查结果录入」第3行", "한국어", "😀x", "\u3000全角空格",
+             "ｶﾀｶﾅ半角", "𠀀𪚥", "a\u0301", "data/results/T02/结果录入-城中区卫生健康局.xlsx"]
+    monkeypatch.setattr(base, "_WIDTHS_KEPT", 4)
+    for _ in range(3):  # computed, remembered, remembered again after clearing
+        for text in texts:
+            assert display_width(text) == reference(text), text
+            assert len(base._WIDTHS) <= 4
+    assert display_width("城中") == 4 and display_width("ab") == 2 and display_width("") == 0
+
+
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "out.json"
     with pytest.raises(RuntimeError):

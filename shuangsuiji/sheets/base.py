@@ -37,10 +37,32 @@ def _text(value) -> str:
 
 
 def display_width(text: str) -> int:
-    """Width as Excel shows it: CJK and full-width characters count double."""
+    """Width as Excel shows it: CJK and full-width characters count double.
+
+    Called for every wrapped cell of every row (the row's height), where the same texts repeat
+    down a column (department names, result labels): a text's width is kept once computed, and
+    each character's width too (`_CharWidths`), so a new text costs one dict look-up a character."""
     if text.isascii():  # no wide character is ASCII
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    width = _WIDTHS.get(text)
+    if width is None:
+        if len(_WIDTHS) >= _WIDTHS_KEPT:  # a column of distinct texts (names): keep memory bounded
+            _WIDTHS.clear()
+        width = _WIDTHS[text] = sum(map(_CHAR_WIDTHS.__getitem__, text))
+    return width
+
+
+class _CharWidths(dict):
+    """character -> 2 if East Asian Wide or Full-width (unicodedata), else 1; filled on first use."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+_WIDTHS: dict[str, int] = {}
+_WIDTHS_KEPT = 100_000
 
 
 @dataclass
