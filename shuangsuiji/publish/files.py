@@ -285,7 +285,7 @@ def _indented(value, depth: int) -> str:
     inner = "  " * (depth + 1)
     if isinstance(value, list) and _records(value):
         return _record_list(value, depth)
-    if all(isinstance(v, _SCALARS) for v in items):
+    if set(map(type, items)) <= _PLAIN:  # (a subclass of a plain type takes the general way below)
         text = _flat(depth).encode(value)
         return f"{text[0]}\n{inner}{text[1:-1]}\n{'  ' * depth}{text[-1]}"
     if isinstance(value, dict):
