@@ -80,13 +80,15 @@ def test_display_width_is_the_same_when_remembered_and_after_the_memory_is_clear
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
     texts = ["城中区市场监督管理局", "ａｂｃ１２３", "Ωé…", "「检查结果录入」第3行", "한국어", "😀x", "\u3000全角空格",
-             "ｶﾀｶﾅ半角", "𠀀𪚥", "a\u0301", "data/results/T02/结果录入-城中区卫生健康局.xlsx"]
+             "ｶﾀｶﾅ半角", "𠀀𪚥", "a\u0301", "data/results/T02/结果录入-城中区卫生健康局.xlsx",
+             "x「检查结果录入」第3行", "y「检查结果录入」第4行 Ωé", "\x7f\x80é城"]
     monkeypatch.setattr(base, "_WIDTHS", {})
+    monkeypatch.setattr(base, "_RUN_EXTRA", {})
     monkeypatch.setattr(base, "_WIDTHS_KEPT", 4)
     for _ in range(3):  # computed, remembered, remembered again after clearing
         for text in texts:
             assert display_width(text) == reference(text), text
-            assert len(base._WIDTHS) <= 4
+            assert len(base._WIDTHS) <= 4 and len(base._RUN_EXTRA) <= 4
     assert display_width("城中") == 4 and display_width("ab") == 2 and display_width("") == 0
 
 

@@ -5,6 +5,7 @@ and `display_width` (CJK characters count double) for column widths.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,15 +41,25 @@ def display_width(text: str) -> int:
     """Width as Excel shows it: CJK and full-width characters count double.
 
     Called for every wrapped cell of every row (the row's height), where the same texts repeat
-    down a column (department names, result labels): a text's width is kept once computed, and
-    each character's width too (`_CharWidths`), so a new text costs one dict look-up a character."""
+    down a column (department names, result labels): a text's width is kept once computed. A new
+    text is its length plus what each run of non-ASCII characters in it adds, and runs repeat too
+    (「检查结果录入」第 in every 来源 cell, 商贸有限公司 in names): a run is counted once, character by
+    character (`_CharWidths`)."""
     if text.isascii():  # no wide character is ASCII
         return len(text)
     width = _WIDTHS.get(text)
     if width is None:
         if len(_WIDTHS) >= _WIDTHS_KEPT:  # a column of distinct texts (names): keep memory bounded
             _WIDTHS.clear()
-        width = _WIDTHS[text] = sum(map(_CHAR_WIDTHS.__getitem__, text))
+        width = len(text)
+        for run in _NON_ASCII.findall(text):
+            extra = _RUN_EXTRA.get(run)
+            if extra is None:
+                if len(_RUN_EXTRA) >= _WIDTHS_KEPT:
+                    _RUN_EXTRA.clear()
+                extra = _RUN_EXTRA[run] = sum(map(_CHAR_WIDTHS.__getitem__, run)) - len(run)
+            width += extra
+        _WIDTHS[text] = width
     return width
 
 
@@ -61,7 +72,9 @@ class _CharWidths(dict):
 
 
 _CHAR_WIDTHS = _CharWidths()
-_WIDTHS: dict[str, int] = {}
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_WIDTHS: dict[str, int] = {}  # text -> width
+_RUN_EXTRA: dict[str, int] = {}  # run of non-ASCII characters -> its wide characters (the width it adds)
 _WIDTHS_KEPT = 100_000
 
 
