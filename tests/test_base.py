@@ -69,6 +69,56 @@ def test_display_width_counts_cjk_double():
     assert display_width("ab城中") == 6
 
 
+def test_display_width_is_the_same_when_remembered_and_after_the_memory_is_cleared(monkeypatch):
+    """Widths are kept per text and per character (a row's height reads the same texts again
+    and again); what is kept must never change an answer, nor outgrow its bound."""
+    import unicodedata
+
+    from shuangsuiji.sheets import base
+
+    def reference(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    texts = ["城中区市场监督管理局", "ａｂｃ１２３", "Ωé…", "「检查结果录入」第3行", "한국어", "😀x", "\u3000全角空格",
+             "ｶﾀｶﾅ半角", "𠀀𪚥", "a\u0301", "data/results/T02/结果录入-城中区卫生健康局.xlsx",
+             "x「检查结果录入」第3行", "y「检查结果录入」第4行 Ωé", "\x7f\x80é城"]
+    monkeypatch.setattr(base, "_WIDTHS", {})
+    monkeypatch.setattr(base, "_RUN_EXTRA", {})
+    monkeypatch.setattr(base, "_WIDTHS_KEPT", 4)
+    for _ in range(3):  # computed, remembered, remembered again after clearing
+        for text in texts:
+            assert display_width(text) == reference(text), text
+            assert len(base._WIDTHS) <= 4 and len(base._RUN_EXTRA) <= 4
+    assert display_width("城中") == 4 and display_width("ab") == 2 and display_width("") == 0
+
+
+def test_row_heights_are_the_same_when_line_counts_are_remembered(monkeypatch):
+    """A row's height is its tallest wrapped cell's line count; counts of texts are kept (bounded)
+    and must give what counting each cell afresh gives, whatever the cell's type."""
+    from datetime import datetime
+
+    from shuangsuiji.sheets import writers
+    from shuangsuiji.sheets.base import _text
+
+    def reference(values, wrap, widths):
+        lines = max((writers.line_count(_text(values[c]), widths[c]) for c in wrap
+                     if c < len(values) and values[c] is not None), default=1)
+        return writers.LINE_HEIGHT * lines + 3 if lines > 1 else None
+
+    monkeypatch.setattr(writers, "_LINES", {})
+    monkeypatch.setattr(writers, "_LINES_KEPT", 5)
+    cells = ["城中区市场监督管理局", "短", "", "一行\n两行\n三行", "x" * 70, "很长的企业名称" * 6, 12345678901234567890,
+             1.5, True, date(2026, 6, 1), datetime(2026, 6, 1, 9, 30), None, "ａｂｃ" * 9]
+    widths = [6, 10, 16, 30]
+    rows = [[cells[(i * 7 + k) % len(cells)] for k in range(i % 5)] for i in range(200)]  # short rows too
+    for wrap in ({0, 1, 2, 3}, {1, 3}, {2}, set()):
+        for row in rows * 2:  # counted, then remembered (or counted again after clearing)
+            assert writers._row_height(row, wrap, widths) == reference(row, wrap, widths), (row, wrap)
+            assert len(writers._LINES) <= 5
+    assert writers._row_height(["一\n二\n三"], {0}, [10]) == writers.LINE_HEIGHT * 3 + 3
+    assert writers._row_height(["短"], {0}, [10]) is None
+
+
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "out.json"
     with pytest.raises(RuntimeError):

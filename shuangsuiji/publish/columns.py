@@ -97,9 +97,13 @@ def read_chunk(chunk: list[list], numbers: list[int], how, where: dict) -> tuple
     index = where["index"]
     cells = how.cells
     shortest = min(map(len, chunk), default=0)
+    taken: dict[str, list] = {}  # field -> its column (result, follow-up and dates are read twice)
 
     def col(f: str) -> list:
-        return column(chunk, index.get(f), shortest)
+        found = taken.get(f)
+        if found is None:
+            found = taken[f] = column(chunk, index.get(f), shortest)
+        return found
 
     entries = [per_value(col(f), cell_parts) for f in ENTRY_FIELDS if f in index]
     keep = list(map(any, zip(*entries))) if entries else [False] * len(chunk)
@@ -107,6 +111,7 @@ def read_chunk(chunk: list[list], numbers: list[int], how, where: dict) -> tuple
         chunk = list(compress(chunk, keep))
         numbers = list(compress(numbers, keep))
         shortest = min(map(len, chunk), default=0)
+        taken.clear()
     n = len(chunk)
     if not n:
         return [], []

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from ..core.clock import cn_time
-from ..core.fileio import canonical_json, mark_internal, sha256_file, staged_dir, write_bytes_atomic
+from ..core.fileio import (atomic_path, canonical_json, mark_internal, sha256_file, staged_dir,
+                           write_bytes_atomic)
 from ..core.resultcodes import label
 from ..sheets.base import escape_cell
 from ..sheets.fastxlsx import escaped, fast_csv_bytes
@@ -52,7 +53,9 @@ def write_version(pub: Published, ctx: Context) -> None:
         write_xlsx(tmp / OFFICE_NAME, office_sheets(pub, ctx))
         mark_internal(tmp / OFFICE_NAME)  # 内部资料, not for release
         hashes = {n: sha256_file(tmp / n) for n in names}
-        write_bytes_atomic(tmp / MANIFEST_NAME, json_text(manifest(pub, ctx, hashes)).encode("utf-8"))
+        with atomic_path(tmp / MANIFEST_NAME) as path, open(path, "wb") as f:
+            for part in json_parts(manifest(pub, ctx, hashes)):  # (no copy of the whole text)
+                f.write(part.encode("utf-8"))
         hashes[MANIFEST_NAME] = sha256_file(tmp / MANIFEST_NAME)
         hashes.update(_ledger_head(ws, tmp))
     pub.files = {ws.rel(pub.folder / n): h for n, h in hashes.items()}
@@ -246,10 +249,19 @@ def json_text(obj) -> str:
     indent=2, and a final newline), but with json's C encoder for every container of plain
     values (each record of the manifest): with `indent` json falls back to its pure-Python
     encoder, ~4x slower on a publication of half a million records."""
+    return "".join(json_parts(obj))
+
+
+def json_parts(obj) -> list[str]:
+    """`json_text(obj)` in consecutive pieces, to be written one after the other: the records of
+    a large manifest (hundreds of MB of text) are then never copied into one string again."""
+    out: list[str] = []
     try:
-        return _indented(obj, 0) + "\n"
+        _emit(obj, 0, out)
     except _Unusual:
-        return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+        return [json.dumps(obj, ensure_ascii=False, indent=2) + "\n"]
+    out.append("\n")
+    return out
 
 
 class _Unusual(Exception):
@@ -267,34 +279,43 @@ def _flat(depth: int) -> json.JSONEncoder:
     return enc
 
 
-def _indented(value, depth: int) -> str:
+def _emit(value, depth: int, out: list[str]) -> None:
+    """Append `value` as indent=2 writes it at `depth` to `out`."""
     if isinstance(value, _SCALARS):
-        return json.dumps(value, ensure_ascii=False)
+        out.append(json.dumps(value, ensure_ascii=False))
+        return
     if isinstance(value, dict):
         if not value:
-            return "{}"
+            out.append("{}")
+            return
         if any(type(k) is not str for k in value):
             raise _Unusual
         items = value.values()
     elif isinstance(value, (list, tuple)):
         if not value:
-            return "[]"
+            out.append("[]")
+            return
         items = value
     else:
         raise _Unusual
-    inner = "  " * (depth + 1)
+    inner, outer = "  " * (depth + 1), "  " * depth
     if isinstance(value, list) and _records(value):
-        return _record_list(value, depth)
-    if all(isinstance(v, _SCALARS) for v in items):
+        _record_list(value, depth, out)
+        return
+    if set(map(type, items)) <= _PLAIN:  # (a subclass of a plain type takes the general way below)
         text = _flat(depth).encode(value)
-        return f"{text[0]}\n{inner}{text[1:-1]}\n{'  ' * depth}{text[-1]}"
-    if isinstance(value, dict):
-        parts = [f"{json.dumps(k, ensure_ascii=False)}: {_indented(v, depth + 1)}" for k, v in value.items()]
-        open_, close = "{", "}"
-    else:
-        parts = [_indented(v, depth + 1) for v in value]
-        open_, close = "[", "]"
-    return f"{open_}\n{inner}" + f",\n{inner}".join(parts) + f"\n{'  ' * depth}{close}"
+        out += (f"{text[0]}\n{inner}", text[1:-1], f"\n{outer}{text[-1]}")
+        return
+    is_dict = isinstance(value, dict)
+    out.append(("{" if is_dict else "[") + "\n" + inner)
+    for i, item in enumerate(value.items() if is_dict else value):
+        if i:
+            out.append(",\n" + inner)
+        if is_dict:
+            out.append(json.dumps(item[0], ensure_ascii=False) + ": ")
+            item = item[1]
+        _emit(item, depth + 1, out)
+    out.append("\n" + outer + ("}" if is_dict else "]"))
 
 
 _PLAIN = {str, int, float, bool, type(None)}
@@ -307,12 +328,11 @@ def _records(value: list) -> bool:
             and set(map(type, chain.from_iterable(map(dict.values, value)))) <= _PLAIN)
 
 
-def _record_list(value: list, depth: int) -> str:
+def _record_list(value: list, depth: int, out: list[str]) -> None:
     """A list of flat records in one call of the C encoder. With its item separator set to the
     records' own field separator, the only place a record ends where another begins is
     "},\n<indent>{" (a raw newline only comes from a separator; a value is plain, so a field
     never ends in "}"): that boundary is rewritten to indent=2's, and the outer brackets too."""
     i0, i1, i2 = "  " * depth, "  " * (depth + 1), "  " * (depth + 2)
     text = _flat(depth + 1).encode(value)[2:-2]  # without "[{" and "}]"
-    text = text.replace(f"}},\n{i2}{{", f"\n{i1}}},\n{i1}{{\n{i2}")
-    return f"[\n{i1}{{\n{i2}{text}\n{i1}}}\n{i0}]"
+    out += (f"[\n{i1}{{\n{i2}", text.replace(f"}},\n{i2}{{", f"\n{i1}}},\n{i1}{{\n{i2}"), f"\n{i1}}}\n{i0}]")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..core.errors import Problem
@@ -63,29 +63,37 @@ def merged_result(rows: Iterable) -> str:
 def public_record(task: Task, expected: Expected, code: str, rows: list, memo: dict | None = None) -> dict:
     """One public line. `rows` are the entity's valid rows, one per inspecting department.
     `memo` (a dict kept across the entities of one publication) holds what repeats: the merged
-    result of a combination of codes, the 检查实施机关 of a set of departments."""
+    result of a combination of codes, the 检查实施机关 of a set of departments, a date's text."""
     memo = {} if memo is None else memo
-    key = ("result", *((r.result, r.more_codes, r.subcodes) for r in rows))
+    key = ("result", *map(_RESULT_PARTS, rows))
     result = memo.get(key)
     if result is None:
         result = memo[key] = merged_result(rows)
-    key = ("departments", *(r.department for r in rows))
+    key = ("departments", *map(_DEPARTMENT, rows))
     shown = memo.get(key)
     if shown is None:
         order = {d: i for i, d in enumerate(task.participants)}
         depts = sorted({r.department for r in rows}, key=lambda d: (order.get(d, len(order)), d))
         shown = memo[key] = "、".join(expected.dept_name(d) for d in depts)
-    name = expected.names.get(code) or next((r.name for r in rows if r.name), "")
+    day = max(map(_INSPECTED, rows))
+    iso = memo.get(day)
+    if iso is None:
+        iso = memo[day] = day.isoformat()
     return {
         CODE_KEY: code,
-        "企业名称": name,
+        "企业名称": expected.names.get(code) or next((r.name for r in rows if r.name), ""),
         "检查实施机关": shown,
         "类型": PUBLIC_KIND,
-        DATE_KEY: max(r.inspected for r in rows).isoformat(),
+        DATE_KEY: iso,
         RESULT_KEY: result,
         "抽查任务编号": task.number,
         "抽查任务名称": task.name,
     }
+
+
+_RESULT_PARTS = attrgetter("result", "more_codes", "subcodes")  # what merged_result reads of a row
+_DEPARTMENT = attrgetter("department")
+_INSPECTED = attrgetter("inspected")
 
 
 def public_records(task: Task, expected: Expected, ready: dict[str, list]) -> list[dict]:
@@ -166,9 +174,10 @@ def compare(previous: list[dict], current: list[dict]) -> dict[str, list[str]]:
     """Credit codes added, changed and withdrawn between two publications."""
     old = {r[CODE_KEY]: r for r in map(upgrade_record, previous)}
     new = {r[CODE_KEY]: r for r in current}
-    return {"added": sorted(set(new) - set(old)),
-            "changed": sorted(c for c in set(new) & set(old) if new[c] != old[c]),
-            "withdrawn": sorted(set(old) - set(new))}
+    # sorted() over the dicts, not over sets: records come in code order, which timsort takes in one pass
+    return {"added": [c for c in sorted(new) if c not in old],
+            "changed": [c for c in sorted(new) if c in old and new[c] != old[c]],
+            "withdrawn": [c for c in sorted(old) if c not in new]}
 
 
 @dataclass

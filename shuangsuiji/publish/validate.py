@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from ..core.errors import Problem, StateError, VerifyFailed
 from ..core.resultcodes import (FOLLOW_UPS, NO_PROBLEM, PROBLEM_CODES, PROBLEM_SUBCODES, RESULT_CODES, SUBCODE_PARENT,
@@ -269,17 +270,22 @@ def load_expected(ws, lp: LoadedPlan, task: Task) -> Expected:
     return exp
 
 
+_DEPARTMENT_OF = itemgetter("department")
+
+
 def match_targets(manifest: dict) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """(credit code -> inspecting department ids, credit code -> name) from a match manifest."""
     depts: dict[str, tuple[str, ...]] = {}
     names: dict[str, str] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # a task has a few combinations of departments
     for t in manifest.get("targets") or manifest.get("teams") or []:
         code = t.get("credit_code") or t.get("code")
         found = t.get("departments")
         if found is None:
             members = t.get("members") or t.get("team") or []
-            found = list(dict.fromkeys(m["department"] for m in members))
-        depts[code] = tuple(found)
+            found = dict.fromkeys(map(_DEPARTMENT_OF, members))
+        found = tuple(found)
+        depts[code] = shared.setdefault(found, found)
         if t.get("name"):
             names[code] = t["name"]
     return depts, names

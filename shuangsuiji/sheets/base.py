@@ -5,6 +5,7 @@ and `display_width` (CJK characters count double) for column widths.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,10 +38,44 @@ def _text(value) -> str:
 
 
 def display_width(text: str) -> int:
-    """Width as Excel shows it: CJK and full-width characters count double."""
+    """Width as Excel shows it: CJK and full-width characters count double.
+
+    Called for every wrapped cell of every row (the row's height), where the same texts repeat
+    down a column (department names, result labels): a text's width is kept once computed. A new
+    text is its length plus what each run of non-ASCII characters in it adds, and runs repeat too
+    (「检查结果录入」第 in every 来源 cell, 商贸有限公司 in names): a run is counted once, character by
+    character (`_CharWidths`)."""
     if text.isascii():  # no wide character is ASCII
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    width = _WIDTHS.get(text)
+    if width is None:
+        if len(_WIDTHS) >= _WIDTHS_KEPT:  # a column of distinct texts (names): keep memory bounded
+            _WIDTHS.clear()
+        width = len(text)
+        for run in _NON_ASCII.findall(text):
+            extra = _RUN_EXTRA.get(run)
+            if extra is None:
+                if len(_RUN_EXTRA) >= _WIDTHS_KEPT:
+                    _RUN_EXTRA.clear()
+                extra = _RUN_EXTRA[run] = sum(map(_CHAR_WIDTHS.__getitem__, run)) - len(run)
+            width += extra
+        _WIDTHS[text] = width
+    return width
+
+
+class _CharWidths(dict):
+    """character -> 2 if East Asian Wide or Full-width (unicodedata), else 1; filled on first use."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_WIDTHS: dict[str, int] = {}  # text -> width
+_RUN_EXTRA: dict[str, int] = {}  # run of non-ASCII characters -> its wide characters (the width it adds)
+_WIDTHS_KEPT = 100_000
 
 
 @dataclass

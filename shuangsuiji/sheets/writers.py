@@ -101,9 +101,32 @@ def line_count(text: str, width: int) -> int:
 
 
 def _row_height(values: Sequence, wrap: set[int], widths: list[int]) -> float | None:
-    lines = max((line_count(_text(values[c]), widths[c]) for c in wrap if c < len(values) and values[c] is not None),
-                default=1)
+    """The height of a row whose cells in `wrap` wrap: as many lines as its tallest cell needs.
+    Called for every row of a sheet, whose wrapped columns repeat a few texts (department names,
+    labels): a text's line count at a width is kept once computed (`_LINES`, bounded)."""
+    lines = 1
+    n = len(values)
+    for c in wrap:
+        if c < n:
+            v = values[c]
+            if v is None:
+                continue
+            if type(v) is str:
+                key = (v, widths[c])
+                k = _LINES.get(key)
+                if k is None:
+                    if len(_LINES) >= _LINES_KEPT:  # a column of distinct texts: keep memory bounded
+                        _LINES.clear()
+                    k = _LINES[key] = line_count(v, widths[c])
+            else:
+                k = line_count(_text(v), widths[c])
+            if k > lines:
+                lines = k
     return LINE_HEIGHT * lines + 3 if lines > 1 else None
+
+
+_LINES: dict[tuple[str, int], int] = {}
+_LINES_KEPT = 100_000
 
 
 def is_landscape(sheet: Sheet, widths: list[int] | None = None) -> bool:
