@@ -249,3 +249,22 @@ def test_tricky_cells_read_back_as_written(tmp_path):
     path = writers.write_xlsx(tmp_path / "t.xlsx", [sheet])
     got = [row[0] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("无格式").to_python()[1:13]]
     assert got == [escape_cell(t) for t in TRICKY_TEXT[:12]]
+
+
+def test_workbooks_are_deflated_fast_with_the_same_parts(tmp_path, monkeypatch):
+    """The workbook is zipped at zlib level 1 (xlsxrows.fast_deflate): the same parts as at
+    xlsxwriter's default level, a larger file, and xlsxwriter's ZipFile put back afterwards."""
+    import zipfile
+
+    import xlsxwriter.workbook as xw
+
+    big = [Sheet("大", ["代码", "名称"], [[f"9163{i:014d}", f"城中区第{i}号商店"] for i in range(3000)])]
+    fast = writers.write_xlsx(tmp_path / "fast.xlsx", big)
+    assert xw.ZipFile is zipfile.ZipFile
+    from shuangsuiji.sheets import xlsxrows
+
+    monkeypatch.setattr(xlsxrows, "ZIP_LEVEL", 6)
+    default = writers.write_xlsx(tmp_path / "default.xlsx", big)
+    assert _xml(fast) == _xml(default)
+    assert fast.stat().st_size > default.stat().st_size
+    assert zipfile.ZipFile(fast).testzip() is None

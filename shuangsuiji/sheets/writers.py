@@ -26,7 +26,7 @@ from pathlib import Path
 from ..core.fileio import write_bytes_atomic, write_with
 from .base import (FORMULA_FIRST, HEADER_FILL, PORTRAIT_WIDTH, Chart, Dropdown, Sheet, _text, display_width,
                    escape_cell)
-from .xlsxrows import RowWriter
+from .xlsxrows import RowWriter, fast_deflate
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence], encoding: str = "utf-8-sig") -> bytes:
@@ -242,7 +242,9 @@ def _build(path: Path, sheets: Sequence[Sheet]) -> None:
                         options.write_string(r, col, choice)
                     col += 1
         options.hide()
-    wb.close()
+    with fast_deflate():
+        wb.close()
+
 
 
 def _write_sheet(wb, fmts: _Formats, sheet: Sheet, names: dict) -> None:
