@@ -185,7 +185,7 @@ def test_the_public_csv_is_byte_for_byte_what_write_csv_writes(tmp_path, encodin
 
 
 def test_the_manifest_text_is_what_json_dumps_with_indent_writes(tmp_path, monkeypatch):
-    from shuangsuiji.publish.files import json_text
+    from shuangsuiji.core.jsontext import json_text
 
     docs = [
         {}, [], {"a": []}, {"a": {}}, [[]], [{}], "x", 1, None,

@@ -4,6 +4,7 @@ Takes in: nothing of the domain. Gives out:
 - errors.py     `ExitCode`, `Problem` (file, sheet, row, column, value, reason), `SsjError` family
 - clock.py      `TZ` (Asia/Shanghai), `now()` / `today()` / `stamp()` (`SSJ_NOW` fixes the clock)
 - fileio.py     hashing, `canonical_json`, atomic writes, `staged_dir` (a whole folder or nothing)
+- jsontext.py   `json_text` / `json_parts`: json.dumps(indent=2)'s exact text by json's C encoder
 - recovery.py   `recover` (run when the lock is taken: interrupted outputs moved aside, kept),
                 `crash_point` (SSJ_TEST_CRASH test hook), `drain_notices`, `unrecorded_outputs`, `loose_files`
 - yamlload.py   YAML with every scalar a string, and line numbers (`load_yaml`, `line_of`)

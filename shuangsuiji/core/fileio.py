@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import StateError
+from .jsontext import json_text  # json.dumps(indent=2)'s text, by the C encoder
 
 
 def _umask() -> int:
@@ -86,8 +87,7 @@ def write_text_atomic(target: Path, text: str, *, overwrite: bool = True, encodi
 
 
 def write_json_atomic(target: Path, obj, *, overwrite: bool = True) -> Path:
-    text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    return write_text_atomic(target, text, overwrite=overwrite)
+    return write_text_atomic(target, json_text(obj), overwrite=overwrite)
 
 
 def write_with(target: Path, writer: Callable[[Path], None], *, overwrite: bool = True) -> Path:

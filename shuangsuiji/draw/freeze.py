@@ -32,6 +32,7 @@ from ..core.clock import cn_time
 from ..core.errors import InputInvalid, StateError, VerifyFailed
 from ..core.fileio import INTERNAL_MODE  # noqa: F401 - draw.run takes it from here
 from ..core.fileio import mark_internal, sha256_bytes, sha256_file, staged_dir, write_bytes_atomic
+from ..core.jsontext import json_text
 from ..core.ledger import LEDGER_HEAD
 from ..core.perf import gc_paused
 from ..core.progress import report
@@ -161,7 +162,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
     report(progress, "筛选抽取范围", 1, 1)
     _refuse_empty(task, strata, result.out_of_scope)
     officers = officer_pool(lp.plan, task, rosters.inspectors, getattr(rosters, "neighbours", None))
-    officers_bytes = (json.dumps(officers, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    officers_bytes = json_text(officers).encode("utf-8")
 
     n = len(state.freezes) + 1
     target = ws.task_dir(task.id) / ("freeze" if n == 1 else f"freeze-{n}")
@@ -209,7 +210,7 @@ def freeze_task(ws: Workspace, lp: LoadedPlan, task: Task, rosters, *, now: date
                                "row": p.row, "column": p.column, "reason": p.reason}
                               for p in rejected],
         }
-        commitment_bytes = (json.dumps(commitment, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        commitment_bytes = json_text(commitment).encode("utf-8")
         ws.ledger().write_head(tmp)
         head_sha = sha256_file(tmp / LEDGER_HEAD)
         write_bytes_atomic(tmp / "officer_pool.json", officers_bytes)
