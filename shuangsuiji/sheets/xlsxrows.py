@@ -20,7 +20,7 @@ escaped like any other text and reads back as written.
 
 `RowWriter.usable(ws)` says whether this xlsxwriter has the internals used here; when it has not,
 writers.py keeps its per-cell loop. `fast_deflate` zips the workbook at zlib level 1 (xlsxwriter has
-no option for it): the same parts, ~3x less time deflating, a file ~5-35 % larger.
+no option for it): the same parts, ~3x less time deflating, a file 5-35 % larger.
 """
 
 from __future__ import annotations
