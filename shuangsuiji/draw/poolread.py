@@ -73,24 +73,40 @@ def _read_plain_ids(path: Path, block: int) -> dict[str, list[str]] | None:
     """The ids of a file without quotes; None as soon as a block holds a double quote (then the
     csv module must parse the file: a quoted cell may hold commas and line breaks)."""
     out: dict[str, list[str]] = {}
+    n = 1
+    try:
+        for data in plain_line_blocks(path, block):
+            n = _add_ids(out, data, n, path)
+    except QuotedPool:
+        return None
+    return out
+
+
+class QuotedPool(Exception):
+    """pool.csv holds a double quote: the csv module must parse it."""
+
+
+def plain_line_blocks(path: Path, block: int):
+    """pool.csv after its header (checked), in blocks of whole lines each ending in a line break
+    (a last line without one gets it). Raises QuotedPool at the first double quote: a file
+    without quotes has no comma inside a cell, so its lines can be split on bytes."""
     with open(path, "rb") as f:
         first = f.readline()
         if b'"' in first:
-            return None
+            raise QuotedPool
         header = first.decode("utf-8-sig").rstrip("\r\n")
         if header != ",".join(POOL_HEADERS):
             raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-        n, rest = 1, b""
+        rest = b""
         for data in iter(lambda: f.read(block), b""):
             if b'"' in data:
-                return None
+                raise QuotedPool
             data = rest + data
             cut = data.rfind(b"\n") + 1
             rest = data[cut:]
-            n = _add_ids(out, data[:cut], n, path)
+            yield data[:cut]
         if rest:
-            _add_ids(out, rest + b"\n", n, path)
-    return out
+            yield rest + b"\n"
 
 
 def _add_ids(out: dict[str, list[str]], data: bytes, n: int, path: Path) -> int:

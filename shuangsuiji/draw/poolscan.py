@@ -32,7 +32,7 @@ from pathlib import Path
 from ..core.errors import InputInvalid, VerifyFailed
 from .allocation import default_reserves
 from .pool import POOL_HEADERS
-from .poolread import _pool_rows
+from .poolread import QuotedPool, _pool_rows, plain_line_blocks
 from .sampler import _COARSE_DIGITS, _KEY_DIGITS, _coarse_table, _digests, _ordered, _tickets, seed_hash
 
 __all__ = ["draw_pool_file", "scan_pool", "coarse_from_digests", "Candidates"]
@@ -42,10 +42,6 @@ _MOD = 10 ** _COARSE_DIGITS
 _CSV_RUN = 1 << 16  # rows of a quoted file hashed per batch
 _MAX_RUNS = 64  # runs of one block found by whole-block passes; beyond, line by line
 _SLACK = 10_000  # kept ids beyond 3 k before those above the running bound are dropped
-
-
-class _Quoted(Exception):
-    """A block holds a double quote: the file must be parsed by the csv module."""
 
 
 class Candidates:
@@ -179,7 +175,7 @@ def scan_pool(path: Path, wants: dict[str, int], seed_hash: str, *, block: int =
     rows and no candidates."""
     try:
         return _scan(_plain_runs(Path(path), block), wants, seed_hash)
-    except _Quoted:
+    except QuotedPool:
         return _scan(_csv_runs(Path(path)), wants, seed_hash)
 
 
@@ -206,31 +202,12 @@ def _scan(runs, wants: dict[str, int], seed_hash: str) -> dict[str, Candidates |
     return out
 
 
-def _check_header(path: Path, first: bytes) -> None:
-    header = first.decode("utf-8-sig").rstrip("\r\n")
-    if header != ",".join(POOL_HEADERS):
-        raise InputInvalid(f"池文件 {path} 的表头应为 {','.join(POOL_HEADERS)}，实际为 {header}。")
-
-
 def _plain_runs(path: Path, block: int):
     """(stratum bytes, id bytes, first data row) of each run of one stratum in a quote-free file."""
-    with open(path, "rb") as f:
-        first = f.readline()
-        if b'"' in first:
-            raise _Quoted
-        _check_header(path, first)
-        line, row, rest = 1, 0, b""
-        for data in iter(lambda: f.read(block), b""):
-            if b'"' in data:
-                raise _Quoted
-            data = rest + data
-            cut = data.rfind(b"\n") + 1
-            rest = data[cut:]
-            runs, line, row = _block_runs(data[:cut], line, row, path)
-            yield from runs
-        if rest:
-            runs, line, row = _block_runs(rest + b"\n", line, row, path)
-            yield from runs
+    line, row = 1, 0
+    for data in plain_line_blocks(path, block):
+        runs, line, row = _block_runs(data, line, row, path)
+        yield from runs
 
 
 def _block_runs(data: bytes, line: int, row: int, path: Path):
