@@ -135,7 +135,7 @@ class RowWriter:
                     if v:
                         if v[0] in traps:
                             v = "'" + v
-                        if (v.isalnum() and len(v) <= MAX_PLAIN) or not (
+                        if (v.isalnum() and len(v) <= MAX_PLAIN) or not (  # _is_plain(v), inlined
                                 special(v) or v[0].isspace() or v[-1].isspace() or len(v) > MAX_PLAIN):
                             append(f"{refs[c]}{n}{text[c] or self._text_mid(c)}{v}</t></is></c>")
                         else:
@@ -230,9 +230,16 @@ class RowWriter:
             v = escape_cell(str(v))
         if v is None or v == "":
             return f"{self.refs[c]}{n}{self._blank[c] or self._blank_tail(c)}" if self.blank_ok[c] else None
-        if _SPECIAL.search(v) or v[0].isspace() or v[-1].isspace() or len(v) > MAX_PLAIN:
+        if not _is_plain(v):
             return self._special_text(c, n, v)
         return f"{self.refs[c]}{n}{self._text[c] or self._text_mid(c)}{v}</t></is></c>"
+
+
+def _is_plain(v: str) -> bool:
+    """A non-empty text xlsxwriter would write unchanged: no character it escapes, no edge
+    whitespace (which would add xml:space), not long enough to need its length check."""
+    return (v.isalnum() and len(v) <= MAX_PLAIN) or not (
+        _SPECIAL.search(v) or v[0].isspace() or v[-1].isspace() or len(v) > MAX_PLAIN)
 
 
 def _render(ws, r: int, info) -> str:
